@@ -1,0 +1,138 @@
+// The container's init, from its new namespaces to the exec of process.args.
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "backends/process/init_context.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/console.hpp"
+#include "linux/process_setup.hpp"
+#include "linux/rootfs.hpp"
+#include "linux/run_hook.hpp"
+#include "util/fs.hpp"
+
+namespace runz::backends::process {
+namespace {
+
+constexpr long kKeyctlJoinSessionKeyring = 1;
+
+Result<void> set_names(const oci::Spec& spec) {
+  if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0)
+    return fail_sys("sethostname");
+  if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
+    return fail_sys("setdomainname");
+  return {};
+}
+
+Result<void> write_sysctls(const oci::Spec& spec) {
+  for (auto& [key, value] : spec.linux.sysctl) {
+    std::string path = "/proc/sys/" + key;
+    for (size_t i = 10; i < path.size(); ++i)
+      if (path[i] == '.') path[i] = '/';
+    TRYV(with_context(write_existing(path, value), "sysctl " + key));
+  }
+  return {};
+}
+
+struct HookStates {
+  std::string creating, created;
+};
+
+Result<HookStates> wait_for_runtime_hooks(const linux::SyncChannel& sync) {
+  TRYV(sync.send(msg::kHooks));
+  TRY(linux::Message m, sync.receive());
+  if (m.type != msg::kState) return fail_user("create aborted");
+  auto nul = m.payload.find('\0');
+  return HookStates{m.payload.substr(0, nul), nul == std::string::npos ? "" : m.payload.substr(nul + 1)};
+}
+
+Result<void> run_hooks(const std::vector<oci::Hook>& hooks, const std::string& state, std::string_view phase) {
+  for (auto& h : hooks) TRYV(with_context(linux::run_hook(h, state), std::string(phase) + " hook"));
+  return {};
+}
+
+// The host cannot reach into our pid namespace to write these: set them ourselves.
+Result<void> process_attributes(const CreateRequest& req, const oci::Process& p) {
+  auto& spec = *req.spec;
+  if (p.oom_score_adj) TRYV(linux::set_oom_score_adj(*p.oom_score_adj));
+  if (spec.linux.personality_domain) TRYV(linux::set_personality(*spec.linux.personality_domain));
+  if (!req.no_new_keyring) {
+    std::string name = "_ses." + req.id;
+    if (::syscall(SYS_keyctl, kKeyctlJoinSessionKeyring, name.c_str()) < 0 && errno != ENOSYS && errno != EDQUOT)
+      return fail_sys("join session keyring");
+  }
+  return linux::apply_rlimits(p.rlimits);
+}
+
+Result<void> drop_privileges(const oci::Process& p) {
+  if (p.capabilities) TRYV(linux::drop_bounding_set(*p.capabilities));
+  TRYV(linux::switch_user(p.user));
+  if (p.capabilities) TRYV(linux::apply_capability_sets(*p.capabilities));
+  if (p.no_new_privileges) TRYV(linux::set_no_new_privileges());
+  return {};
+}
+
+Result<void> wait_for_start(int fifo) {
+  char c;
+  for (;;) {
+    ssize_t n = ::read(fifo, &c, 1);
+    if (n == 1) return {};
+    if (n < 0 && errno == EINTR) continue;
+    return fail_sys("wait for start");
+  }
+}
+
+void reset_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int s = 1; s < NSIG; ++s)
+    if (s != SIGKILL && s != SIGSTOP) ::signal(s, SIG_DFL);
+}
+
+Result<void> build_container(const CreateRequest& req, const linux::SyncChannel& sync, HookStates& states,
+                             std::string& exe) {
+  auto& spec = *req.spec;
+  const oci::Process& p = *spec.process;
+  reset_signals();
+  linux::RootfsPlan plan{&spec, req.rootfs, req.bundle, req.cgroup ? req.cgroup->path() : "", req.no_pivot};
+  TRYV(linux::mount_rootfs(plan));
+  TRY(states, wait_for_runtime_hooks(sync));
+  TRYV(run_hooks(spec.hooks.create_container, states.creating, "createContainer"));
+  TRYV(linux::enter_rootfs(plan));
+  TRYV(set_names(spec));
+  TRYV(write_sysctls(spec));
+  if (p.terminal) TRYV(linux::setup_console(req.console_socket, p.console_size, p.user.uid));
+  TRY(exe, linux::find_executable(p.args[0], p.env));
+  if (!path_exists(p.cwd)) TRYV(mkdir_p(p.cwd));
+  TRYV(linux::finish_rootfs(plan));
+  TRYV(process_attributes(req, p));
+  TRYV(drop_privileges(p));
+  return linux::enter_cwd(p.cwd);
+}
+
+}  // namespace
+
+void container_init(const CreateRequest& req, const linux::SyncChannel& sync) {
+  HookStates states;
+  std::string exe;
+  auto built = build_container(req, sync, states, exe);
+  if (!built) {
+    (void)sync.send(msg::kError, built.error().message);
+    ::_exit(1);
+  }
+  if (!sync.send(msg::kReady)) ::_exit(1);
+  // Only stdio, --preserve-fds and the fifo (close-on-exec) stay open from here on.
+  linux::close_inherited_fds(req.preserve_fds, req.exec_fifo);
+  if (!wait_for_start(req.exec_fifo)) ::_exit(1);
+  auto& p = *req.spec->process;
+  auto r = run_hooks(req.spec->hooks.start_container, states.created, "startContainer");
+  if (r) r = linux::exec_process(exe, p.args, p.env);
+  std::string line = "runz: " + r.error().message + "\n";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+  ::_exit(127);
+}
+
+}  // namespace runz::backends::process

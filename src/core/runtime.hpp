@@ -1,0 +1,55 @@
+// The lifecycle operations of runtime.md, independent of the workload kind.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/store.hpp"
+#include "oci/state.hpp"
+#include "util/result.hpp"
+
+namespace runz::core {
+
+struct GlobalOptions {
+  std::string root = "/run/runz";
+  bool systemd_cgroup = false;
+};
+
+struct CreateOptions {
+  std::string id;
+  std::string bundle = ".";
+  std::string pid_file;
+  std::string console_socket;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  int preserve_fds = 0;
+  int console_fd = -1;  // an already connected console socket (run without --console-socket)
+};
+
+struct ListEntry {
+  oci::ContainerRecord record;
+  std::string status;
+};
+
+class Runtime {
+ public:
+  explicit Runtime(GlobalOptions options) : options_(std::move(options)), store_(options_.root) {}
+
+  Result<pid_t> create(const CreateOptions& options);
+  Result<void> start(std::string_view id);
+  Result<std::string> state(std::string_view id);
+  Result<void> kill(std::string_view id, int sig, bool all);
+  Result<void> remove(std::string_view id, bool force);
+  Result<std::vector<ListEntry>> list();
+  // Wait for a started container's init to exit (we must be its parent or subreaper).
+  Result<int> wait_exit(pid_t pid);
+
+ private:
+  GlobalOptions options_;
+  Store store_;
+};
+
+// created | running | stopped, from the init's liveness and the exec fifo.
+std::string container_status(const ContainerDir& dir, const oci::ContainerRecord& record);
+
+}  // namespace runz::core

@@ -1,0 +1,142 @@
+// start, state, kill, delete, list.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/detect.hpp"
+#include "core/hooks.hpp"
+#include "core/runtime.hpp"
+#include "linux/cgroup.hpp"
+#include "linux/proc.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace runz::core {
+
+std::string container_status(const ContainerDir& dir, const oci::ContainerRecord& record) {
+  if (!linux::process_is(record.pid, record.pid_start)) return "stopped";
+  if (path_exists(dir.file("exec.fifo"))) return "created";
+  return "running";
+}
+
+namespace {
+
+// Wait until the process is gone (it need not be our child): a pidfd turns readable.
+void wait_gone(pid_t pid, uint64_t start, int timeout_ms) {
+  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd || !linux::process_is(pid, start)) return;
+  pollfd p{pidfd.get(), POLLIN, 0};
+  while (::poll(&p, 1, timeout_ms) < 0 && errno == EINTR) {}
+}
+
+// Release everything a stopped container holds and forget it.
+Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record) {
+  if (auto backend = backend_for_kind(record.kind); backend) (void)(*backend)->release(record);
+  if (!record.cgroup_path.empty()) {
+    auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
+    (void)cgroup->signal_all(SIGKILL);
+    if (record.cgroup_owned) {
+      if (auto r = cgroup->destroy(); !r) log::warn("delete: " + r.error().message);
+    }
+  }
+  run_hooks_warn(record.poststop, oci::state_json(record, "stopped", false), "poststop");
+  return dir.remove();
+}
+
+}  // namespace
+
+Result<void> Runtime::start(std::string_view id) {
+  TRY(ContainerDir dir, store_.open(id));
+  TRY(oci::ContainerRecord record, dir.load());
+  std::string status = container_status(dir, record);
+  if (status != "created") return fail_user("cannot start a container that is " + status + " (it must be created)");
+  std::string fifo = dir.file("exec.fifo");
+  Fd fd(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENXIO) return fail_user("cannot start container " + std::string(id) + ": its init has exited");
+    return fail_sys("open exec fifo");
+  }
+  if (::write(fd.get(), "0", 1) != 1) return fail_sys("signal the container's init to start");
+  ::unlink(fifo.c_str());
+  // The fifo loses its last reader when the init execs (close-on-exec) or dies: then the
+  // process has started, and the poststart hooks may run.
+  pollfd p{fd.get(), 0, 0};
+  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {}
+  run_hooks_warn(record.poststart, oci::state_json(record, container_status(dir, record), false), "poststart");
+  return {};
+}
+
+Result<std::string> Runtime::state(std::string_view id) {
+  TRYV(validate_id(id));
+  ContainerDir dir(store_.root() + "/" + std::string(id), Fd());
+  if (!path_exists(dir.path())) return fail(Error{ENOENT, "container \"" + std::string(id) + "\" does not exist"});
+  auto record = dir.load();
+  if (!record) {
+    if (record.error().code != ENOENT) return fail(std::move(record.error()));
+    oci::ContainerRecord creating;
+    creating.id = std::string(id);
+    return oci::state_json(creating, "creating", true);
+  }
+  return oci::state_json(*record, container_status(dir, *record), true);
+}
+
+Result<void> Runtime::kill(std::string_view id, int sig, bool all) {
+  TRY(ContainerDir dir, store_.open(id));
+  TRY(oci::ContainerRecord record, dir.load());
+  std::string status = container_status(dir, record);
+  if (status == "stopped" && !all) return fail_user("container not running");
+  if (all && !record.cgroup_path.empty()) {
+    auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
+    TRYV(cgroup->signal_all(sig));
+    return {};
+  }
+  TRY(auto backend, backend_for_kind(record.kind));
+  return backend->signal(record, sig);
+}
+
+Result<void> Runtime::remove(std::string_view id, bool force) {
+  auto opened = store_.open(id);
+  if (!opened) return fail(std::move(opened.error()));
+  ContainerDir& dir = *opened;
+  auto loaded = dir.load();
+  if (!loaded) {
+    // A directory without state.json is what a killed create leaves: only --force cleans it.
+    if (force) return dir.remove();
+    return fail(std::move(loaded.error()));
+  }
+  oci::ContainerRecord& record = *loaded;
+  std::string status = container_status(dir, record);
+  if (status == "running" && !force)
+    return fail_user("cannot delete container " + std::string(id) + " that is not stopped: " + status);
+  if (status != "stopped") {
+    if (!record.cgroup_path.empty()) (void)linux::make_cgroup_manager(record.cgroup_path)->signal_all(SIGKILL);
+    ::kill(record.pid, SIGKILL);
+    wait_gone(record.pid, record.pid_start, 5000);
+  }
+  return destroy(dir, record);
+}
+
+Result<std::vector<ListEntry>> Runtime::list() {
+  std::vector<ListEntry> out;
+  TRY(auto ids, store_.ids());
+  for (auto& id : ids) {
+    ContainerDir dir(store_.root() + "/" + id, Fd());
+    auto record = dir.load();
+    if (!record) continue;
+    out.push_back({*record, container_status(dir, *record)});
+  }
+  return out;
+}
+
+Result<int> Runtime::wait_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return fail_sys("wait for container");
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+}  // namespace runz::core

@@ -1,0 +1,36 @@
+#include "linux/console.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "linux/sync_channel.hpp"
+#include "util/fd.hpp"
+
+namespace runz::linux {
+
+Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, uint32_t uid) {
+  Fd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master) return fail_sys("open /dev/ptmx (is devpts mounted at /dev/pts?)");
+  if (::unlockpt(master.get()) != 0) return fail_sys("unlockpt");
+  char name[128];
+  if (::ptsname_r(master.get(), name, sizeof name) != 0) return fail_sys("ptsname");
+  Fd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!slave) return fail_sys(std::string("open ") + name);
+  if (::fchown(slave.get(), uid, static_cast<gid_t>(-1)) != 0 && errno != EINVAL) return fail_sys("chown pty");
+  if (size && (size->height || size->width)) {
+    winsize ws{static_cast<unsigned short>(size->height), static_cast<unsigned short>(size->width), 0, 0};
+    if (::ioctl(master.get(), TIOCSWINSZ, &ws) != 0) return fail_sys("set console size");
+  }
+  TRYV(with_context(send_fd(console_socket, master.get(), name), "send pty master to console socket"));
+  master.reset();
+  if (::setsid() < 0) return fail_sys("setsid");
+  if (::ioctl(slave.get(), TIOCSCTTY, 0) != 0) return fail_sys("set controlling terminal");
+  for (int fd = 0; fd < 3; ++fd)
+    if (::dup3(slave.get(), fd, 0) < 0) return fail_sys("dup pty to stdio");
+  return {};
+}
+
+}  // namespace runz::linux

@@ -1,0 +1,105 @@
+#include "linux/process_setup.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace runz::linux {
+
+Result<void> apply_rlimits(const std::vector<oci::Rlimit>& rlimits) {
+  for (auto& r : rlimits) {
+    auto n = oci::rlimit_number(r.type);
+    if (!n) return fail_user("unknown rlimit " + r.type);
+    rlimit lim{r.soft, r.hard};
+    if (::setrlimit(static_cast<__rlimit_resource>(*n), &lim) != 0) return fail_sys("setrlimit " + r.type);
+  }
+  return {};
+}
+
+Result<void> set_oom_score_adj(int value) {
+  return with_context(write_existing("/proc/self/oom_score_adj", std::to_string(value)), "set oomScoreAdj");
+}
+
+Result<void> set_personality(const std::string& domain) {
+  unsigned long p = domain == "LINUX32" ? PER_LINUX32 : PER_LINUX;
+  if (::personality(p) < 0) return fail_sys("personality " + domain);
+  return {};
+}
+
+Result<void> switch_user(const oci::User& user) {
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail_sys("keep capabilities");
+  std::vector<gid_t> groups(user.additional_gids.begin(), user.additional_gids.end());
+  if (::setgroups(groups.size(), groups.data()) != 0 && errno != EPERM) return fail_sys("setgroups");
+  if (::setresgid(user.gid, user.gid, user.gid) != 0) return fail_sys("setgid " + std::to_string(user.gid));
+  if (::setresuid(user.uid, user.uid, user.uid) != 0) return fail_sys("setuid " + std::to_string(user.uid));
+  ::umask(user.umask ? static_cast<mode_t>(*user.umask) : 022);
+  return {};
+}
+
+Result<void> set_no_new_privileges() {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return fail_sys("set no_new_privs");
+  return {};
+}
+
+static bool executable_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) {
+    if (executable_file(name)) return name;
+    return fail_user("exec: \"" + name + "\": no such executable in the container");
+  }
+  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (auto& e : env)
+    if (e.starts_with("PATH=")) path = e.substr(5);
+  for (auto& dir : split(path, ':')) {
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (executable_file(candidate)) return candidate;
+  }
+  return fail_user("exec: \"" + name + "\": executable file not found in $PATH");
+}
+
+Result<void> enter_cwd(const std::string& cwd) {
+  if (::chdir(cwd.c_str()) != 0) return fail_sys("chdir to cwd " + cwd);
+  char buf[PATH_MAX];
+  // A directory reached through a leaked host fd would read as "(unreachable)/...".
+  if (!::getcwd(buf, sizeof buf) || buf[0] != '/') return fail_user("cwd " + cwd + " is outside the container");
+  return {};
+}
+
+void close_inherited_fds(int preserve_fds, int keep) {
+  unsigned first = 3u + static_cast<unsigned>(preserve_fds);
+  if (keep >= static_cast<int>(first)) {
+    ::syscall(SYS_close_range, first, static_cast<unsigned>(keep) - 1, 0);
+    ::fcntl(keep, F_SETFD, FD_CLOEXEC);
+    ::syscall(SYS_close_range, static_cast<unsigned>(keep) + 1, ~0u, 0);
+  } else {
+    ::syscall(SYS_close_range, first, ~0u, 0);
+  }
+}
+
+Result<void> exec_process(const std::string& path, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env) {
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  ::execve(path.c_str(), argv.data(), envp.data());
+  return fail_sys("exec " + path);
+}
+
+}  // namespace runz::linux
