@@ -54,17 +54,24 @@ Result<void> Runtime::start(std::string_view id) {
   std::string status = container_status(dir, record);
   if (status != "created") return fail_user("cannot start a container that is " + status + " (it must be created)");
   std::string fifo = dir.file("exec.fifo");
-  Fd fd(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENXIO) return fail_user("cannot start container " + std::string(id) + ": its init has exited");
-    return fail_sys("open exec fifo");
+  // Our read end is opened first, so it reports a hang-up once every writer is gone: the
+  // init holds the fifo open (close-on-exec) until it execs the process or dies.
+  Fd reader(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!reader) return fail_sys("open exec fifo");
+  {
+    Fd writer(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!writer) return fail_sys("open exec fifo");
+    if (::write(writer.get(), "0", 1) != 1) return fail_sys("signal the container's init to start");
   }
-  if (::write(fd.get(), "0", 1) != 1) return fail_sys("signal the container's init to start");
   ::unlink(fifo.c_str());
-  // The fifo loses its last reader when the init execs (close-on-exec) or dies: then the
-  // process has started, and the poststart hooks may run.
-  pollfd p{fd.get(), 0, 0};
+  pollfd p{reader.get(), 0, 0};
   while (::poll(&p, 1, -1) < 0 && errno == EINTR) {}
+  // Left in the fifo: our own byte if the init died before reading it, or the init's 'E'
+  // when a startContainer hook failed. Nothing: the process was executed.
+  char c = 0;
+  if (::read(reader.get(), &c, 1) == 1)
+    return fail_user(c == 'E' ? "start: a startContainer hook failed; the container was stopped"
+                              : "start: the container's init exited before it could start");
   run_hooks_warn(record.poststart, oci::state_json(record, container_status(dir, record), false), "poststart");
   return {};
 }

@@ -35,8 +35,8 @@ std::vector<Hook> hooks_from(const json& a) {
 
 json state_object(const ContainerRecord& r, std::string_view status) {
   json j = {{"ociVersion", kOciVersion}, {"id", r.id}, {"status", status}};
-  // The spec wants pid only while the process exists (created or running).
-  j["pid"] = (status == "created" || status == "running" || status == "paused") ? r.pid : 0;
+  // The spec wants the pid while the process exists (hooks see it while creating too).
+  j["pid"] = status == "stopped" ? 0 : r.pid;
   j["bundle"] = r.bundle;
   j["rootfs"] = r.rootfs;
   j["created"] = r.created;

@@ -129,6 +129,7 @@ void container_init(const CreateRequest& req, const linux::SyncChannel& sync) {
   if (!wait_for_start(req.exec_fifo)) ::_exit(1);
   auto& p = *req.spec->process;
   auto r = run_hooks(req.spec->hooks.start_container, states.created, "startContainer");
+  if (!r) [[maybe_unused]] auto n = ::write(req.exec_fifo, "E", 1);  // tells `start` why we stop
   if (r) r = linux::exec_process(exe, p.args, p.env);
   std::string line = "runz: " + r.error().message + "\n";
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
