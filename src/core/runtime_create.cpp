@@ -79,6 +79,8 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
     return fail_user("process.apparmorProfile is set but AppArmor is not available on this host");
   if (spec.process && !spec.process->selinux_label.empty())
     return fail_user("process.selinuxLabel is set but SELinux is not available on this host");
+  if (!spec.linux.seccomp_json.empty())
+    log::warn("linux.seccomp is not applied by this build of runz (see `runz features`)");
   TRY(auto backend, backend_for(spec, rootfs));
 
   TRY(ContainerDir dir, store_.create(o.id));

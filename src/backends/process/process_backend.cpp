@@ -1,6 +1,7 @@
 // The process kind: the container's init is a Linux process in new (or joined) namespaces.
 // The runtime forks a helper that enters the namespaces, and the helper forks the init, so
 // the init is born inside a new pid (and time) namespace.
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -58,9 +59,19 @@ Result<pid_t> enter_namespaces(const CreateRequest& req, const linux::SyncChanne
   int flags = linux::new_namespace_flags(l);
   if (flags && ::unshare(flags) != 0) return fail_sys("create namespaces");
   TRYV(write_time_offsets(l));
+  // The init must not talk before its pid has been reported: it waits for this pipe to close.
+  int hold[2];
+  if (::pipe2(hold, O_CLOEXEC) != 0) return fail_sys("pipe");
   pid_t init = ::fork();
   if (init < 0) return fail_sys("fork container init");
-  if (init == 0) container_init(req, sync);
+  if (init == 0) {
+    ::close(hold[1]);
+    char c;
+    while (::read(hold[0], &c, 1) < 0 && errno == EINTR) {}
+    ::close(hold[0]);
+    container_init(req, sync);
+  }
+  ::close(hold[0]);
   return init;
 }
 
@@ -72,7 +83,7 @@ Result<pid_t> enter_namespaces(const CreateRequest& req, const linux::SyncChanne
     ::_exit(1);
   }
   (void)sync.send(msg::kPid, std::to_string(*init));
-  ::_exit(0);
+  ::_exit(0);  // closes the hold pipe: the init goes on
 }
 
 Result<linux::Message> expect(const linux::SyncChannel& sync, char type) {
