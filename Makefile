@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 BUILD_DIR  ?= build
-BUILD_TYPE ?= RelWithDebInfo
+BUILD_TYPE ?= Release
 RUNZ       := $(abspath $(BUILD_DIR))/runz
 
 # Debian packages the build, the tests, the demo and the benchmark need.
