@@ -114,8 +114,9 @@ Result<void> mount_cgroup_v1_tree(const RootfsPlan& plan, int rootfd, const oci:
   return {};
 }
 
-Result<void> mount_cgroup(const RootfsPlan& plan, int rootfd, const oci::Mount& m, const MountOptions& o) {
-  if (!path_exists("/sys/fs/cgroup/cgroup.controllers")) return mount_cgroup_v1_tree(plan, rootfd, m, o);
+bool pure_cgroup2() { return path_exists("/sys/fs/cgroup/cgroup.controllers"); }
+
+Result<void> mount_cgroup2_at(const RootfsPlan& plan, int rootfd, const oci::Mount& m, const MountOptions& o) {
   std::string what = "mount cgroup2 at " + m.destination;
   TRY(Fd dir, ensure_in_root(rootfd, m.destination, true));
   std::string t = fd_path(dir.get());
@@ -130,7 +131,7 @@ Result<void> mount_cgroup(const RootfsPlan& plan, int rootfd, const oci::Mount& 
 Result<void> mount_one(const RootfsPlan& plan, int rootfd, const oci::Mount& m) {
   TRY(MountOptions o, parse_mount_options(m.options));
   std::string what = "mount " + m.destination;
-  if (m.type == "cgroup") return mount_cgroup(plan, rootfd, m, o);
+  if (m.type == "cgroup") return pure_cgroup2() ? Result<void>{} : mount_cgroup_v1_tree(plan, rootfd, m, o);
   bool bind = o.bind() || m.type == "bind";
   if (bind) {
     std::string src = bind_source(plan, m.source);
@@ -209,6 +210,18 @@ Result<void> mount_rootfs(const RootfsPlan& plan) {
   for (auto& m : plan.spec->mounts) TRYV(mount_one(plan, rootfd.get(), m));
   if (dev_is_tmpfs(*plan.spec)) TRYV(populate_dev(rootfd.get(), plan.spec->linux.devices));
   else TRYV(create_spec_devices(rootfd.get(), plan.spec->linux.devices));
+  return {};
+}
+
+Result<void> mount_cgroup2(const RootfsPlan& plan) {
+  if (!pure_cgroup2()) return {};
+  Fd rootfd(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!rootfd) return fail_sys("open rootfs " + plan.rootfs);
+  for (auto& m : plan.spec->mounts) {
+    if (m.type != "cgroup") continue;
+    TRY(MountOptions o, parse_mount_options(m.options));
+    TRYV(mount_cgroup2_at(plan, rootfd.get(), m, o));
+  }
   return {};
 }
 

@@ -20,6 +20,9 @@ struct RootfsPlan {
 // Before pivot: make the mount tree a slave of the host's, bind the rootfs onto itself,
 // then perform config.json mounts and populate /dev.
 Result<void> mount_rootfs(const RootfsPlan& plan);
+// On a pure cgroup v2 host, "cgroup" mounts wait for this call, made once the init is in
+// its cgroup namespace (mount_rootfs skips them).
+Result<void> mount_cgroup2(const RootfsPlan& plan);
 // pivot_root into the rootfs (or MS_MOVE + chroot with no_pivot) and drop the old root.
 Result<void> enter_rootfs(const RootfsPlan& plan);
 // After pivot: rootfsPropagation, maskedPaths, readonlyPaths, root.readonly.

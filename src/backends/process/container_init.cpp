@@ -1,4 +1,5 @@
 // The container's init, from its new namespaces to the exec of process.args.
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -84,12 +85,13 @@ Result<void> wait_for_start(int fifo) {
   }
 }
 
+// Handlers do not survive exec, but ignored signals and the mask do: runz ignores SIGPIPE
+// and `run` blocks everything, so undo both for the container's process.
 void reset_signals() {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int s = 1; s < NSIG; ++s)
-    if (s != SIGKILL && s != SIGSTOP) ::signal(s, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
 }
 
 Result<void> build_container(const CreateRequest& req, const linux::SyncChannel& sync, HookStates& states,
@@ -100,6 +102,10 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
   linux::RootfsPlan plan{&spec, req.rootfs, req.bundle, req.cgroup ? req.cgroup->path() : "", req.no_pivot};
   TRYV(linux::mount_rootfs(plan));
   TRY(states, wait_for_runtime_hooks(sync));
+  // Now in the container's cgroup: a new cgroup namespace gets it as its root.
+  const oci::Namespace* cgroupns = spec.linux.find_namespace("cgroup");
+  if (cgroupns && cgroupns->path.empty() && ::unshare(CLONE_NEWCGROUP) != 0) return fail_sys("create cgroup namespace");
+  TRYV(linux::mount_cgroup2(plan));
   TRYV(run_hooks(spec.hooks.create_container, states.creating, "createContainer"));
   TRYV(linux::enter_rootfs(plan));
   TRYV(set_names(spec));

@@ -7,9 +7,10 @@
 namespace runz::backends::process {
 
 // Protocol on the sync channel (one message each, in this order):
-//   init → runtime 'U'   user namespace made (if any): write id maps, join the cgroup
+//   init → runtime 'U'   new user namespace made (only then): write the id maps
 //   runtime → init 'G'   go on
 //   init → runtime 'P'   pid of the container's init (payload: decimal pid)
+//   (the runtime moves the init into the container's cgroup while it mounts)
 //   init → runtime 'H'   mounts done: run the prestart/createRuntime hooks now
 //   runtime → init 'S'   payload: state for createContainer "\0" state for startContainer
 //   runtime → init 'X'   abort

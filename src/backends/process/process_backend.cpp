@@ -46,17 +46,20 @@ Result<pid_t> enter_namespaces(const CreateRequest& req, const linux::SyncChanne
   const oci::Namespace* user = l.find_namespace("user");
   for (auto& j : joins)
     if (j.type == "user") TRYV(linux::join_namespace(j));
-  if (user && user->path.empty() && ::unshare(CLONE_NEWUSER) != 0) return fail_sys("create user namespace");
-  TRYV(sync.send(msg::kUserNs));
-  TRY(linux::Message go, sync.receive());
-  if (go.type != msg::kGo) return fail_user("create aborted");
+  if (user && user->path.empty()) {
+    if (::unshare(CLONE_NEWUSER) != 0) return fail_sys("create user namespace");
+    TRYV(sync.send(msg::kUserNs));
+    TRY(linux::Message go, sync.receive());
+    if (go.type != msg::kGo) return fail_user("create aborted");
+  }
   if (user) {
     if (::setresgid(0, 0, 0) != 0) return fail_sys("become root in the user namespace (gid 0 mapped?)");
     if (::setresuid(0, 0, 0) != 0) return fail_sys("become root in the user namespace (uid 0 mapped?)");
   }
   for (auto& j : joins)
     if (j.type != "user") TRYV(linux::join_namespace(j));
-  int flags = linux::new_namespace_flags(l);
+  // A new cgroup namespace is made by the init once it is in the container's cgroup.
+  int flags = linux::new_namespace_flags(l) & ~CLONE_NEWCGROUP;
   if (flags && ::unshare(flags) != 0) return fail_sys("create namespaces");
   TRYV(write_time_offsets(l));
   // The init must not talk before its pid has been reported: it waits for this pipe to close.
@@ -133,14 +136,18 @@ class ProcessBackend final : public Backend {
  private:
   static Result<void> drive(const CreateRequest& req, const linux::SyncChannel& sync, pid_t helper, pid_t& init) {
     auto& l = req.spec->linux;
-    TRYV(expect(sync, msg::kUserNs));
     const oci::Namespace* user = l.find_namespace("user");
-    if (user && user->path.empty()) TRYV(write_id_maps(helper, l));
-    if (req.cgroup) TRYV(with_context(req.cgroup->attach(helper), "join cgroup"));
-    TRYV(sync.send(msg::kGo));
+    if (user && user->path.empty()) {
+      TRYV(expect(sync, msg::kUserNs));
+      TRYV(write_id_maps(helper, l));
+      TRYV(sync.send(msg::kGo));
+    }
     TRY(linux::Message pid_msg, expect(sync, msg::kPid));
     init = static_cast<pid_t>(parse_int(pid_msg.payload).value_or(0));
     ::waitpid(helper, nullptr, 0);
+    // Moving a task between cgroups waits for an RCU grace period (~10 ms here): do it
+    // while the init builds its mounts, which need no cgroup.
+    if (req.cgroup) TRYV(with_context(req.cgroup->attach(init), "join cgroup"));
     TRYV(expect(sync, msg::kHooks));
     auto hooks = req.runtime_hooks ? req.runtime_hooks(init) : Result<void>{};
     if (!hooks) {
