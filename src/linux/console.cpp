@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -24,6 +25,11 @@ Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleS
     winsize ws{static_cast<unsigned short>(size->height), static_cast<unsigned short>(size->width), 0, 0};
     if (::ioctl(master.get(), TIOCSWINSZ, &ws) != 0) return fail_sys("set console size");
   }
+  // runtime.md: the pty is also the container's /dev/console.
+  Fd console(::open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!console && errno != EEXIST) return fail_sys("create /dev/console");
+  console.reset();
+  if (::mount(name, "/dev/console", nullptr, MS_BIND, nullptr) != 0) return fail_sys("bind pty to /dev/console");
   TRYV(with_context(send_fd(console_socket, master.get(), name), "send pty master to console socket"));
   master.reset();
   if (::setsid() < 0) return fail_sys("setsid");
