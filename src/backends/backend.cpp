@@ -9,6 +9,10 @@
 
 namespace runz::backends {
 
+Result<pid_t> Backend::exec(const ExecRequest&) {
+  return fail_user("exec is not supported for " + std::string(kind()) + " containers");
+}
+
 Result<void> Backend::signal(const oci::ContainerRecord& record, int sig) {
   // A pidfd pins the process: once it is open, a recycled pid cannot be hit by mistake.
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, record.pid, 0)));

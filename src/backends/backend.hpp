@@ -35,6 +35,15 @@ struct CreateRequest {
   std::function<std::string(pid_t, std::string_view)> state_for_hooks;
 };
 
+// A new process inside an existing container (`runz exec`).
+struct ExecRequest {
+  const oci::ContainerRecord* record = nullptr;
+  oci::Process process;
+  linux::CgroupManager* cgroup = nullptr;  // the container's cgroup, or nullptr
+  int console_socket = -1;
+  int preserve_fds = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -42,6 +51,8 @@ class Backend {
   // Build the container and leave its init blocked on exec_fifo. Returns the init's pid.
   // On failure nothing of the container is left running.
   virtual Result<pid_t> create(const CreateRequest& request) = 0;
+  // Start a process in the running container; returns its pid once it is about to exec.
+  virtual Result<pid_t> exec(const ExecRequest& request);
   // Deliver a signal to the container's init (the workload decides what it means).
   virtual Result<void> signal(const oci::ContainerRecord& record, int sig);
   // Release what the backend holds for a stopped container (cells, taps, ...).

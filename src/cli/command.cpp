@@ -55,7 +55,7 @@ Result<Args> parse_flags(const std::vector<std::string>& argv, size_t start, con
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      create_command(), start_command(),  run_command(),      state_command(),
+      create_command(), start_command(),  run_command(),      exec_command(),      state_command(),
       kill_command(),   delete_command(), list_command(),     spec_command(),
       features_command(), checkpoint_command(), restore_command(),
   };

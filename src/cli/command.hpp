@@ -53,6 +53,7 @@ Command spec_command();
 Command create_command();
 Command start_command();
 Command run_command();
+Command exec_command();
 Command state_command();
 Command kill_command();
 Command delete_command();

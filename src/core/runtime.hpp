@@ -1,6 +1,7 @@
 // The lifecycle operations of runtime.md, independent of the workload kind.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,25 @@ struct CreateOptions {
   int console_fd = -1;  // an already connected console socket (run without --console-socket)
 };
 
+struct ExecOptions {
+  std::string id;
+  std::string process_file;            // --process: a process.json
+  std::vector<std::string> args;       // otherwise: the command and its arguments
+  bool tty = false;
+  std::string console_socket;
+  std::string pid_file;
+  std::string cwd;
+  std::vector<std::string> env;
+  std::optional<std::pair<uint32_t, uint32_t>> user;
+  std::vector<uint32_t> additional_gids;
+  std::vector<std::string> caps;
+  bool no_new_privs = false;
+  int preserve_fds = 0;
+  std::string process_label, apparmor;
+  std::string cgroup;                  // a sub-cgroup of the container's (v2)
+  int console_fd = -1;
+};
+
 struct ListEntry {
   oci::ContainerRecord record;
   std::string status;
@@ -41,6 +61,8 @@ class Runtime {
   Result<void> kill(std::string_view id, int sig, bool all);
   Result<void> remove(std::string_view id, bool force);
   Result<std::vector<ListEntry>> list();
+  // Start a process in a running container; returns its pid (it is our child).
+  Result<pid_t> exec(const ExecOptions& options);
   // Wait for a started container's init to exit (we must be its parent or subreaper).
   Result<int> wait_exit(pid_t pid);
 

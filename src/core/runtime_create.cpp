@@ -137,7 +137,12 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   TRY(pid_t pid, backend->create(req));
   record.pid = pid;
   if (auto st = linux::read_proc_stat(pid)) record.pid_start = st->start_time;
-  auto saved = dir.save(record);
+  // exec takes its defaults from the config the container was created with, not from a
+  // bundle that may have changed since.
+  auto config = read_file(path_join(bundle, "config.json"));
+  Result<void> saved = config ? write_file_atomic(dir.file("config.json"), *config, 0600)
+                              : Result<void>(fail(std::move(config.error())));
+  if (saved) saved = dir.save(record);
   if (saved && !o.pid_file.empty()) saved = with_context(write_file_atomic(o.pid_file, std::to_string(pid), 0644), "pid file");
   if (!saved) {
     ::kill(pid, SIGKILL);

@@ -12,7 +12,17 @@
 
 namespace runz::linux {
 
-Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, uint32_t uid) {
+// runtime.md: the container's pty is also its /dev/console.
+static Result<void> bind_dev_console(const char* pty) {
+  Fd console(::open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!console && errno != EEXIST) return fail_sys("create /dev/console");
+  console.reset();
+  if (::mount(pty, "/dev/console", nullptr, MS_BIND, nullptr) != 0) return fail_sys("bind pty to /dev/console");
+  return {};
+}
+
+Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, uint32_t uid,
+                           bool dev_console) {
   Fd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!master) return fail_sys("open /dev/ptmx (is devpts mounted at /dev/pts?)");
   if (::unlockpt(master.get()) != 0) return fail_sys("unlockpt");
@@ -25,11 +35,7 @@ Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleS
     winsize ws{static_cast<unsigned short>(size->height), static_cast<unsigned short>(size->width), 0, 0};
     if (::ioctl(master.get(), TIOCSWINSZ, &ws) != 0) return fail_sys("set console size");
   }
-  // runtime.md: the pty is also the container's /dev/console.
-  Fd console(::open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!console && errno != EEXIST) return fail_sys("create /dev/console");
-  console.reset();
-  if (::mount(name, "/dev/console", nullptr, MS_BIND, nullptr) != 0) return fail_sys("bind pty to /dev/console");
+  if (dev_console) TRYV(bind_dev_console(name));
   TRYV(with_context(send_fd(console_socket, master.get(), name), "send pty master to console socket"));
   master.reset();
   if (::setsid() < 0) return fail_sys("setsid");

@@ -11,6 +11,8 @@ namespace runz::linux {
 
 // In the container (after pivot): open /dev/ptmx, size it, send the master over
 // console_socket, make the slave our controlling terminal and fds 0-2.
-Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, uint32_t uid);
+// With dev_console (the container's init, not exec), also bind the pty to /dev/console.
+Result<void> setup_console(int console_socket, const std::optional<oci::ConsoleSize>& size, uint32_t uid,
+                           bool dev_console);
 
 }  // namespace runz::linux

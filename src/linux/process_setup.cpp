@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <linux/close_range.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -12,6 +13,7 @@
 
 #include <climits>
 
+#include "linux/capabilities.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -50,6 +52,21 @@ Result<void> switch_user(const oci::User& user) {
 Result<void> set_no_new_privileges() {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return fail_sys("set no_new_privs");
   return {};
+}
+
+Result<void> apply_identity(const oci::Process& p) {
+  if (p.capabilities) TRYV(drop_bounding_set(*p.capabilities));
+  TRYV(switch_user(p.user));
+  if (p.capabilities) TRYV(apply_capability_sets(*p.capabilities));
+  if (p.no_new_privileges) TRYV(set_no_new_privileges());
+  return {};
+}
+
+void reset_signal_state() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);
 }
 
 static bool executable_file(const std::string& path) {

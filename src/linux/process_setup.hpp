@@ -15,6 +15,11 @@ Result<void> set_personality(const std::string& domain);
 // setgroups, setresgid, setresuid; capabilities survive for apply_capability_sets.
 Result<void> switch_user(const oci::User& user);
 Result<void> set_no_new_privileges();
+// Bounding set, user, capability sets, no_new_privs: in the order the kernel needs.
+Result<void> apply_identity(const oci::Process& process);
+// Handlers do not survive exec, but ignored signals and the mask do: runz ignores SIGPIPE
+// and `run` blocks everything, so undo both before the container's process runs.
+void reset_signal_state();
 // args[0] resolved against PATH from env (runc's default PATH when env has none).
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 // CVE-2024-21626: the working directory must be inside the container's root.

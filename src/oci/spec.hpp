@@ -132,6 +132,10 @@ struct Spec {
 // Parse config.json text. Unknown fields are ignored, as the spec asks; wrong types and
 // out-of-range values fail with the field's path ("process.user.uid: ...").
 Result<Spec> parse_spec(std::string_view json);
+// A process.json as `runz exec --process` takes it (the "process" object of config.json).
+Result<Process> parse_process_json(std::string_view json);
+// The rules for a process (args, cwd, capabilities, rlimits, env).
+Result<void> validate_process(const Process& process);
 // Read <bundle>/config.json, parse and validate it.
 Result<Spec> load_spec(const std::string& bundle);
 // The rules of config.md and config-linux.md that do not need the host.

@@ -297,6 +297,18 @@ Result<Spec> parse_spec(std::string_view text) {
   }
 }
 
+Result<Process> parse_process_json(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail_user("process.json: not valid JSON");
+  try {
+    return parse_process(j, "process");
+  } catch (const BadField& e) {
+    return fail_user("process.json: " + e.message);
+  } catch (const json::exception& e) {
+    return fail_user(std::string("process.json: ") + e.what());
+  }
+}
+
 Result<Spec> load_spec(const std::string& bundle) {
   auto text = read_file(path_join(bundle, "config.json"));
   if (!text) {

@@ -19,6 +19,8 @@ Result<void> check_capability_list(const std::vector<std::string>& caps, std::st
   return {};
 }
 
+}  // namespace
+
 Result<void> validate_process(const Process& p) {
   if (p.args.empty()) return fail_user("process.args: must not be empty");
   if (p.cwd.empty() || p.cwd[0] != '/') return fail_user("process.cwd: must be an absolute path, got \"" + p.cwd + "\"");
@@ -41,6 +43,8 @@ Result<void> validate_process(const Process& p) {
       return fail_user("process.env: \"" + e + "\" is not of the form KEY=value");
   return {};
 }
+
+namespace {
 
 Result<void> validate_hooks(const std::vector<Hook>& hooks, std::string_view name) {
   for (auto& h : hooks) {

@@ -67,14 +67,6 @@ Result<void> process_attributes(const CreateRequest& req, const oci::Process& p)
   return linux::apply_rlimits(p.rlimits);
 }
 
-Result<void> drop_privileges(const oci::Process& p) {
-  if (p.capabilities) TRYV(linux::drop_bounding_set(*p.capabilities));
-  TRYV(linux::switch_user(p.user));
-  if (p.capabilities) TRYV(linux::apply_capability_sets(*p.capabilities));
-  if (p.no_new_privileges) TRYV(linux::set_no_new_privileges());
-  return {};
-}
-
 Result<void> wait_for_start(int fifo) {
   char c;
   for (;;) {
@@ -85,20 +77,11 @@ Result<void> wait_for_start(int fifo) {
   }
 }
 
-// Handlers do not survive exec, but ignored signals and the mask do: runz ignores SIGPIPE
-// and `run` blocks everything, so undo both for the container's process.
-void reset_signals() {
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
-}
-
 Result<void> build_container(const CreateRequest& req, const linux::SyncChannel& sync, HookStates& states,
                              std::string& exe) {
   auto& spec = *req.spec;
   const oci::Process& p = *spec.process;
-  reset_signals();
+  linux::reset_signal_state();
   linux::RootfsPlan plan{&spec, req.rootfs, req.bundle, req.cgroup ? req.cgroup->path() : "", req.no_pivot};
   TRYV(linux::mount_rootfs(plan));
   TRY(states, wait_for_runtime_hooks(sync));
@@ -110,12 +93,12 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
   TRYV(linux::enter_rootfs(plan));
   TRYV(set_names(spec));
   TRYV(write_sysctls(spec));
-  if (p.terminal) TRYV(linux::setup_console(req.console_socket, p.console_size, p.user.uid));
+  if (p.terminal) TRYV(linux::setup_console(req.console_socket, p.console_size, p.user.uid, true));
   TRY(exe, linux::find_executable(p.args[0], p.env));
   if (!path_exists(p.cwd)) TRYV(mkdir_p(p.cwd));
   TRYV(linux::finish_rootfs(plan));
   TRYV(process_attributes(req, p));
-  TRYV(drop_privileges(p));
+  TRYV(linux::apply_identity(p));
   return linux::enter_cwd(p.cwd);
 }
 

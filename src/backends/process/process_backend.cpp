@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/process/exec_process.hpp"
 #include "backends/process/init_context.hpp"
 #include "linux/namespaces.hpp"
 #include "util/fs.hpp"
@@ -99,6 +100,13 @@ Result<linux::Message> expect(const linux::SyncChannel& sync, char type) {
 class ProcessBackend final : public Backend {
  public:
   std::string_view kind() const override { return "process"; }
+
+  Result<pid_t> exec(const ExecRequest& req) override {
+    if (req.process.terminal && req.console_socket < 0)
+      return fail_user("a terminal was requested but no --console-socket was given");
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    return exec_in_container(req);
+  }
 
   Result<pid_t> create(const CreateRequest& req) override {
     auto& spec = *req.spec;
