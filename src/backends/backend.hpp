@@ -24,6 +24,7 @@ struct CreateRequest {
   std::string rootfs;       // absolute, checked to exist
   linux::CgroupManager* cgroup = nullptr;
   int console_socket = -1;  // a connected unix socket for the pty master, or -1
+  int seccomp_listener = -1;  // connected to linux.seccomp.listenerPath, or -1
   int exec_fifo = -1;       // opened O_RDWR: the init blocks reading one byte from it until start
   int preserve_fds = 0;
   bool no_pivot = false;
@@ -42,6 +43,7 @@ struct ExecRequest {
   linux::CgroupManager* cgroup = nullptr;  // the container's cgroup, or nullptr
   int console_socket = -1;
   int preserve_fds = 0;
+  std::string seccomp_json;  // the container's filter, applied to the new process too
 };
 
 class Backend {

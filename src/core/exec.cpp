@@ -61,6 +61,8 @@ Result<pid_t> Runtime::exec(const ExecOptions& o) {
   if (status != "running" && status != "created")
     return fail_user("cannot exec in a " + status + " container");
   TRY(oci::Process process, exec_process(dir, o));
+  TRY(std::string config, read_file(dir.file("config.json")));
+  TRY(oci::Spec spec, oci::parse_spec(config));
   if (!process.apparmor_profile.empty()) return fail_user("process.apparmorProfile: AppArmor is not available on this host");
   std::unique_ptr<linux::CgroupManager> cgroup;
   if (!record.cgroup_path.empty()) {
@@ -81,6 +83,7 @@ Result<pid_t> Runtime::exec(const ExecOptions& o) {
   req.cgroup = cgroup.get();
   req.console_socket = console ? console.get() : o.console_fd;
   req.preserve_fds = o.preserve_fds;
+  req.seccomp_json = spec.linux.seccomp_json;
   TRY(pid_t pid, backend->exec(req));
   if (!o.pid_file.empty()) TRYV(with_context(write_file_atomic(o.pid_file, std::to_string(pid), 0644), "pid file"));
   return pid;

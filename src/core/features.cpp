@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "linux/mount_options.hpp"
+#include "linux/seccomp.hpp"
 #include "oci/spec.hpp"
 #include "oci/state.hpp"
 
@@ -14,8 +15,14 @@ std::string features_json() {
       {"namespaces", oci::namespace_types()},
       {"capabilities", oci::known_capabilities()},
       {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
-      // Seccomp, AppArmor, SELinux and Intel RDT are not applied by this build: say so.
-      {"seccomp", {{"enabled", false}}},
+      {"seccomp",
+       {{"enabled", true},
+        {"actions", linux::seccomp_known_actions()},
+        {"operators", linux::seccomp_known_operators()},
+        {"archs", linux::seccomp_known_architectures()},
+        {"knownFlags", linux::seccomp_known_flags()},
+        {"supportedFlags", linux::seccomp_supported_flags()}}},
+      // AppArmor, SELinux and Intel RDT are not available: say so.
       {"apparmor", {{"enabled", false}}},
       {"selinux", {{"enabled", false}}},
       {"intelRdt", {{"enabled", false}}},

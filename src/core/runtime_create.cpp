@@ -79,8 +79,6 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
     return fail_user("process.apparmorProfile is set but AppArmor is not available on this host");
   if (spec.process && !spec.process->selinux_label.empty())
     return fail_user("process.selinuxLabel is set but SELinux is not available on this host");
-  if (!spec.linux.seccomp_json.empty())
-    log::warn("linux.seccomp is not applied by this build of runz (see `runz features`)");
   TRY(auto backend, backend_for(spec, rootfs));
 
   TRY(ContainerDir dir, store_.create(o.id));
@@ -97,6 +95,11 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   Fd console;
   if (!o.console_socket.empty()) {
     TRY(console, with_context(linux::connect_unix(o.console_socket), "console socket"));
+  }
+
+  Fd listener;
+  if (!spec.linux.seccomp_listener_path.empty()) {
+    TRY(listener, with_context(linux::connect_unix(spec.linux.seccomp_listener_path), "linux.seccomp.listenerPath"));
   }
 
   oci::ContainerRecord record;
@@ -120,6 +123,7 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   req.cgroup = cgroup.get();
   req.console_socket = console ? console.get() : o.console_fd;
   req.exec_fifo = fifo_fd.get();
+  req.seccomp_listener = listener ? listener.get() : -1;
   req.preserve_fds = o.preserve_fds;
   req.no_pivot = o.no_pivot;
   req.no_new_keyring = o.no_new_keyring;

@@ -43,7 +43,7 @@ Result<void> ContainerDir::remove() {
 }
 
 static Result<Fd> lock_dir(const std::string& path, bool exclusive) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail_sys("open " + path);
   while (::flock(fd.get(), exclusive ? LOCK_EX : LOCK_SH) != 0)
     if (errno != EINTR) return fail_sys("lock " + path);
@@ -91,7 +91,10 @@ Result<std::vector<std::string>> Store::ids() const {
   }
   while (dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (e->d_type == DT_DIR && validate_id(n)) out.push_back(n);
+    struct stat st;
+    bool dir = e->d_type == DT_DIR ||
+               (e->d_type == DT_UNKNOWN && ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode));
+    if (dir && validate_id(n)) out.push_back(n);
   }
   ::closedir(d);
   std::sort(out.begin(), out.end());

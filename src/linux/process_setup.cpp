@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "linux/capabilities.hpp"
@@ -97,15 +98,19 @@ Result<void> enter_cwd(const std::string& cwd) {
   return {};
 }
 
-void close_inherited_fds(int preserve_fds, int keep) {
+void close_inherited_fds(int preserve_fds, int keep, int keep2) {
   unsigned first = 3u + static_cast<unsigned>(preserve_fds);
-  if (keep >= static_cast<int>(first)) {
-    ::syscall(SYS_close_range, first, static_cast<unsigned>(keep) - 1, 0);
-    ::fcntl(keep, F_SETFD, FD_CLOEXEC);
-    ::syscall(SYS_close_range, static_cast<unsigned>(keep) + 1, ~0u, 0);
-  } else {
-    ::syscall(SYS_close_range, first, ~0u, 0);
+  for (int k : {keep, keep2})
+    if (k >= 0) ::fcntl(k, F_SETFD, FD_CLOEXEC);
+  // Close around the kept descriptors: [first, lo), (lo, hi), (hi, ~0].
+  int lo = std::min(keep, keep2), hi = std::max(keep, keep2);
+  unsigned from = first;
+  for (int k : {lo, hi}) {
+    if (k < static_cast<int>(from)) continue;
+    if (static_cast<unsigned>(k) > from) ::syscall(SYS_close_range, from, static_cast<unsigned>(k) - 1, 0);
+    from = static_cast<unsigned>(k) + 1;
   }
+  ::syscall(SYS_close_range, from, ~0u, 0);
 }
 
 Result<void> exec_process(const std::string& path, const std::vector<std::string>& args,

@@ -24,8 +24,8 @@ void reset_signal_state();
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 // CVE-2024-21626: the working directory must be inside the container's root.
 Result<void> enter_cwd(const std::string& cwd);
-// Close every fd above 2 + preserve except `keep` (marked close-on-exec instead).
-void close_inherited_fds(int preserve_fds, int keep = -1);
+// Close every fd above 2 + preserve except `keep` and `keep2` (made close-on-exec instead).
+void close_inherited_fds(int preserve_fds, int keep = -1, int keep2 = -1);
 // execve; returns only on failure.
 Result<void> exec_process(const std::string& path, const std::vector<std::string>& args,
                           const std::vector<std::string>& env);

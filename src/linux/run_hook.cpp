@@ -8,12 +8,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "util/fd.hpp"
 #include "util/fs.hpp"
 
 namespace runz::linux {
+
+static int64_t monotonic_ms() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
 
 Result<void> run_hook(const oci::Hook& hook, const std::string& state_json) {
   int in[2];
@@ -37,20 +44,33 @@ Result<void> run_hook(const oci::Hook& hook, const std::string& state_json) {
     ::_exit(127);
   }
   rd.reset();
-  // A hook that does not read its stdin must not block us: ignore EPIPE.
-  (void)write_all(wr.get(), state_json);
-  wr.reset();
-
+  // Feed the state and wait for the exit under one deadline: a hook that neither reads
+  // its stdin nor exits must still time out.
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  int timeout_ms = hook.timeout ? *hook.timeout * 1000 : -1;
-  if (pidfd) {
-    pollfd p{pidfd.get(), POLLIN, 0};
-    int r;
-    while ((r = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {}
+  if (!pidfd) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return fail_sys("pidfd_open hook");
+  }
+  ::fcntl(wr.get(), F_SETFL, O_NONBLOCK);
+  std::string_view pending = state_json;
+  if (pending.empty()) wr.reset();
+  int64_t deadline = hook.timeout ? monotonic_ms() + int64_t{*hook.timeout} * 1000 : -1;
+  for (;;) {
+    pollfd p[2] = {{pidfd.get(), POLLIN, 0}, {wr.get(), POLLOUT, 0}};
+    int wait_ms = deadline < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, deadline - monotonic_ms()));
+    int r = ::poll(p, wr ? 2 : 1, wait_ms);
+    if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
       return fail_user("hook " + hook.path + " timed out after " + std::to_string(*hook.timeout) + "s");
+    }
+    if (p[0].revents & POLLIN) break;
+    if (wr && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t n = ::write(wr.get(), pending.data(), pending.size());
+      if (n > 0) pending.remove_prefix(static_cast<size_t>(n));
+      if (pending.empty() || (n < 0 && errno != EAGAIN && errno != EINTR)) wr.reset();
     }
   }
   int status = 0;

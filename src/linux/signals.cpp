@@ -40,7 +40,7 @@ Result<int> parse_signal(std::string_view text) {
     if (rest.empty()) return value;
     if (rest[0] != (sign > 0 ? '+' : '-')) return std::nullopt;
     auto off = parse_int(rest.substr(1));
-    if (!off) return std::nullopt;
+    if (!off || *off < 0 || *off > SIGRTMAX - SIGRTMIN) return std::nullopt;
     int v = value + sign * static_cast<int>(*off);
     if (v < SIGRTMIN || v > SIGRTMAX) return std::nullopt;
     return v;

@@ -106,6 +106,7 @@ struct Linux {
   std::string cgroups_path;
   std::string resources_json;  // linux.resources as JSON text, applied by the cgroup layer
   std::string seccomp_json;    // linux.seccomp as JSON text, compiled by the seccomp layer
+  std::string seccomp_listener_path;  // linux.seccomp.listenerPath, for SCMP_ACT_NOTIFY
   std::vector<Device> devices;
   std::vector<std::string> masked_paths, readonly_paths;
   std::string rootfs_propagation;

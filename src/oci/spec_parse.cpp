@@ -209,7 +209,10 @@ Linux parse_linux(const json& j, const std::string& path) {
   opt(j, "sysctl", path, [&](auto& v, auto& s) { l.sysctl = string_map(v, s); });
   opt(j, "cgroupsPath", path, [&](auto& v, auto& s) { l.cgroups_path = as_string(v, s); });
   opt(j, "resources", path, [&](auto& v, auto& s) { l.resources_json = expect_object(v, s).dump(); });
-  opt(j, "seccomp", path, [&](auto& v, auto& s) { l.seccomp_json = expect_object(v, s).dump(); });
+  opt(j, "seccomp", path, [&](auto& v, auto& s) {
+    l.seccomp_json = expect_object(v, s).dump();
+    opt(v, "listenerPath", s, [&](auto& x, auto& xs) { l.seccomp_listener_path = as_string(x, xs); });
+  });
   opt(j, "devices", path, [&](auto& v, auto& s) {
     each(v, s, [&](const json& e, const std::string& es) {
       Device d;

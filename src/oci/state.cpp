@@ -1,5 +1,7 @@
 #include "oci/state.hpp"
 
+#include <climits>
+
 #include <nlohmann/json.hpp>
 
 namespace runz::oci {
@@ -61,7 +63,7 @@ std::string record_to_json(const ContainerRecord& r) {
             {"cgroupOwned", r.cgroup_owned},
             {"poststop", hooks_json(r.poststop)},
             {"poststart", hooks_json(r.poststart)}};
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<ContainerRecord> record_from_json(std::string_view text) {
@@ -71,7 +73,13 @@ Result<ContainerRecord> record_from_json(std::string_view text) {
     ContainerRecord r;
     r.id = j.at("id").get<std::string>();
     r.kind = j.value("kind", "process");
-    r.pid = j.at("pid").get<pid_t>();
+    // A corrupt pid must never become a signal to pid 1 or to a stranger.
+    const json& pid = j.at("pid");
+    if (!pid.is_number_integer() || pid.get<int64_t>() < 0 || pid.get<int64_t>() > INT32_MAX)
+      return fail_user("state.json is corrupt: pid");
+    r.pid = static_cast<pid_t>(pid.get<int64_t>());
+    if (j.contains("pidStart") && !j["pidStart"].is_number_unsigned() && j["pidStart"].get<int64_t>() != 0)
+      return fail_user("state.json is corrupt: pidStart");
     r.pid_start = j.value("pidStart", uint64_t{0});
     r.bundle = j.value("bundle", "");
     r.rootfs = j.value("rootfs", "");
@@ -89,13 +97,24 @@ Result<ContainerRecord> record_from_json(std::string_view text) {
 }
 
 std::string state_json(const ContainerRecord& r, std::string_view status, bool pretty) {
-  return state_object(r, status).dump(pretty ? 2 : -1);
+  // Paths may hold bytes that are not UTF-8: replace them rather than throw.
+  return state_object(r, status).dump(pretty ? 2 : -1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string seccomp_listener_state(const std::string& metadata, const std::string& state_json) {
+  json j = {{"ociVersion", kOciVersion}, {"fds", {"seccompFd"}}, {"pid", 0}, {"metadata", metadata}};
+  json state = json::parse(state_json, nullptr, false);
+  if (!state.is_discarded()) {
+    j["state"] = state;
+    j["pid"] = state.value("pid", 0);
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string list_json(const std::vector<std::pair<ContainerRecord, std::string>>& entries) {
   json a = json::array();
   for (auto& [r, status] : entries) a.push_back(state_object(r, status));
-  return a.dump();
+  return a.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace runz::oci

@@ -38,6 +38,8 @@ Result<ContainerRecord> record_from_json(std::string_view text);
 
 // The state document of runtime.md for `runz state` and the hooks' stdin.
 std::string state_json(const ContainerRecord& r, std::string_view status, bool pretty);
+// The message sent with a seccomp notify fd to listenerPath (seccomp-notify.md).
+std::string seccomp_listener_state(const std::string& metadata, const std::string& state_json);
 // runc's `list --format json` entry shape.
 std::string list_json(const std::vector<std::pair<ContainerRecord, std::string>>& entries);
 

@@ -12,6 +12,7 @@
 #include "linux/process_setup.hpp"
 #include "linux/rootfs.hpp"
 #include "linux/run_hook.hpp"
+#include "linux/seccomp_apply.hpp"
 #include "util/fs.hpp"
 
 namespace runz::backends::process {
@@ -78,7 +79,7 @@ Result<void> wait_for_start(int fifo) {
 }
 
 Result<void> build_container(const CreateRequest& req, const linux::SyncChannel& sync, HookStates& states,
-                             std::string& exe) {
+                             std::string& exe, linux::SeccompPlan& seccomp) {
   auto& spec = *req.spec;
   const oci::Process& p = *spec.process;
   linux::reset_signal_state();
@@ -98,6 +99,8 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
   if (!path_exists(p.cwd)) TRYV(mkdir_p(p.cwd));
   TRYV(linux::finish_rootfs(plan));
   TRYV(process_attributes(req, p));
+  TRY(seccomp, linux::plan_seccomp(spec.linux.seccomp_json, p));
+  if (seccomp.early) TRYV(linux::load_seccomp(seccomp, req.seccomp_listener, states.created));
   TRYV(linux::apply_identity(p));
   return linux::enter_cwd(p.cwd);
 }
@@ -107,18 +110,20 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
 void container_init(const CreateRequest& req, const linux::SyncChannel& sync) {
   HookStates states;
   std::string exe;
-  auto built = build_container(req, sync, states, exe);
+  linux::SeccompPlan seccomp;
+  auto built = build_container(req, sync, states, exe, seccomp);
   if (!built) {
     (void)sync.send(msg::kError, built.error().message);
     ::_exit(1);
   }
   if (!sync.send(msg::kReady)) ::_exit(1);
   // Only stdio, --preserve-fds and the fifo (close-on-exec) stay open from here on.
-  linux::close_inherited_fds(req.preserve_fds, req.exec_fifo);
+  linux::close_inherited_fds(req.preserve_fds, req.exec_fifo, req.seccomp_listener);
   if (!wait_for_start(req.exec_fifo)) ::_exit(1);
   auto& p = *req.spec->process;
   auto r = run_hooks(req.spec->hooks.start_container, states.created, "startContainer");
   if (!r) [[maybe_unused]] auto n = ::write(req.exec_fifo, "E", 1);  // tells `start` why we stop
+  if (r && !seccomp.early) r = linux::load_seccomp(seccomp, req.seccomp_listener, states.created);
   if (r) r = linux::exec_process(exe, p.args, p.env);
   std::string line = "runz: " + r.error().message + "\n";
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());

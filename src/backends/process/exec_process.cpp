@@ -15,6 +15,7 @@
 #include "linux/console.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/process_setup.hpp"
+#include "linux/seccomp_apply.hpp"
 #include "util/strings.hpp"
 
 namespace runz::backends::process {
@@ -47,11 +48,15 @@ Result<std::string> prepare(const ExecRequest& req, const linux::SyncChannel& sy
   TRY(std::string exe, linux::find_executable(p.args[0], p.env));
   if (p.oom_score_adj) TRYV(linux::set_oom_score_adj(*p.oom_score_adj));
   TRYV(linux::apply_rlimits(p.rlimits));
-  TRYV(linux::apply_identity(p));
+  TRY(linux::SeccompPlan seccomp, linux::plan_seccomp(req.seccomp_json, p));
   TRYV(linux::enter_cwd(p.cwd));
   TRYV(sync.send(msg::kReady));
   TRY(linux::Message go, sync.receive());
   if (go.type != msg::kGo) return fail_user("exec aborted");
+  // The container's filter binds exec'd processes too; listener notification is the init's.
+  if (seccomp.early) TRYV(linux::load_seccomp(seccomp, -1, "{}"));
+  TRYV(linux::apply_identity(p));
+  if (!seccomp.early) TRYV(linux::load_seccomp(seccomp, -1, "{}"));
   return exe;
 }
 
