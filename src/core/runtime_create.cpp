@@ -15,7 +15,10 @@
 #include "core/detect.hpp"
 #include "core/hooks.hpp"
 #include "core/runtime.hpp"
+#include "linux/cgroup_apply.hpp"
+#include "linux/device_rules.hpp"
 #include "linux/proc.hpp"
+#include "linux/resources.hpp"
 #include "linux/sync_channel.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -80,6 +83,8 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   if (spec.process && !spec.process->selinux_label.empty())
     return fail_user("process.selinuxLabel is set but SELinux is not available on this host");
   TRY(auto backend, backend_for(spec, rootfs));
+  TRY(linux::Resources resources, linux::parse_resources(spec.linux.resources_json));
+  resources.devices = linux::container_device_rules(resources.devices, spec.linux.devices);
 
   TRY(ContainerDir dir, store_.create(o.id));
   CreateUndo undo{&dir};
@@ -87,6 +92,8 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   undo.cgroup = linux::make_cgroup_manager(linux::resolve_cgroups_path(spec.linux.cgroups_path, o.id));
   auto& cgroup = undo.cgroup;
   TRY(undo.cgroup_made, with_context(cgroup->create(), "cgroup"));
+  // Limits are in place before the init joins the cgroup.
+  TRYV(linux::apply_resources(*cgroup, "/sys/fs/cgroup", resources));
 
   std::string fifo = dir.file("exec.fifo");
   if (::mkfifo(fifo.c_str(), 0600) != 0) return fail_sys("create exec fifo");

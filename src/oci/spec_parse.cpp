@@ -1,8 +1,5 @@
 // config.json → Spec. A small typed reader walks the document and names the field on error.
-#include <limits>
-
-#include <nlohmann/json.hpp>
-
+#include "oci/json_reader.hpp"
 #include "oci/spec.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -10,103 +7,13 @@
 namespace runz::oci {
 namespace {
 
-using json = nlohmann::json;
-
-struct BadField {
-  std::string message;
-};
-
-[[noreturn]] void bad(const std::string& path, const std::string& what) {
-  throw BadField{path + ": " + what};
-}
-
-std::string sub(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-std::string idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-// The member `key` of object `j`, or nullptr when absent or null.
-const json* member(const json& j, std::string_view key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-const json& expect_object(const json& j, const std::string& path) {
-  if (!j.is_object()) bad(path, "expected an object");
-  return j;
-}
-
-std::string as_string(const json& j, const std::string& path) {
-  if (!j.is_string()) bad(path, "expected a string");
-  return j.get<std::string>();
-}
-
-bool as_bool(const json& j, const std::string& path) {
-  if (!j.is_boolean()) bad(path, "expected true or false");
-  return j.get<bool>();
-}
-
-template <typename T>
-T as_int(const json& j, const std::string& path) {
-  if (j.is_number_unsigned()) {
-    auto v = j.get<uint64_t>();
-    if (v > static_cast<uint64_t>(std::numeric_limits<T>::max())) bad(path, "value out of range");
-    return static_cast<T>(v);
-  }
-  if (j.is_number_integer()) {
-    auto v = j.get<int64_t>();
-    if constexpr (std::is_unsigned_v<T>) {
-      if (v < 0) bad(path, "expected a non-negative integer");
-      if (static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) bad(path, "value out of range");
-    } else {
-      if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max())
-        bad(path, "value out of range");
-    }
-    return static_cast<T>(v);
-  }
-  bad(path, "expected an integer");
-}
-
-std::vector<std::string> string_list(const json& j, const std::string& path) {
-  if (!j.is_array()) bad(path, "expected an array of strings");
-  std::vector<std::string> out;
-  for (size_t i = 0; i < j.size(); ++i) out.push_back(as_string(j[i], idx(path, i)));
-  return out;
-}
-
-template <typename F>
-void each(const json& j, const std::string& path, F&& f) {
-  if (!j.is_array()) bad(path, "expected an array");
-  for (size_t i = 0; i < j.size(); ++i) f(expect_object(j[i], idx(path, i)), idx(path, i));
-}
-
-std::map<std::string, std::string> string_map(const json& j, const std::string& path) {
-  expect_object(j, path);
-  std::map<std::string, std::string> out;
-  for (auto& [k, v] : j.items()) out[k] = as_string(v, sub(path, k));
-  return out;
-}
-
-// Optional field helpers: assign only when present.
-template <typename F>
-void opt(const json& j, std::string_view key, const std::string& path, F&& f) {
-  if (const json* v = member(j, key)) {
-    const std::string p = sub(path, key);
-    f(*v, p);
-  }
-}
+using namespace json_reader;
 
 IdMapping parse_mapping(const json& j, const std::string& p) {
   IdMapping m;
-  auto need = [&](std::string_view k) -> const json& {
-    const json* v = member(j, k);
-    if (!v) bad(sub(p, k), "required");
-    return *v;
-  };
-  m.container_id = as_int<uint32_t>(need("containerID"), sub(p, "containerID"));
-  m.host_id = as_int<uint32_t>(need("hostID"), sub(p, "hostID"));
-  m.size = as_int<uint32_t>(need("size"), sub(p, "size"));
+  m.container_id = as_int<uint32_t>(need(j, "containerID", p), sub(p, "containerID"));
+  m.host_id = as_int<uint32_t>(need(j, "hostID", p), sub(p, "hostID"));
+  m.size = as_int<uint32_t>(need(j, "size", p), sub(p, "size"));
   return m;
 }
 
@@ -232,9 +139,7 @@ Linux parse_linux(const json& j, const std::string& path) {
   opt(j, "mountLabel", path, [&](auto& v, auto& s) { l.mount_label = as_string(v, s); });
   opt(j, "personality", path, [&](auto& v, auto& s) {
     expect_object(v, s);
-    const json* d = member(v, "domain");
-    if (!d) bad(sub(s, "domain"), "required");
-    l.personality_domain = as_string(*d, sub(s, "domain"));
+    l.personality_domain = as_string(need(v, "domain", s), sub(s, "domain"));
   });
   opt(j, "timeOffsets", path, [&](auto& v, auto& s) {
     expect_object(v, s);
