@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <ctime>
@@ -76,6 +77,9 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   TRY(oci::Spec spec, oci::load_spec(bundle));
   std::string rootfs_path = spec.root.path[0] == '/' ? spec.root.path : path_join(bundle, spec.root.path);
   TRY(std::string rootfs, real_dir(rootfs_path, "root.path"));
+  const std::string& cgpath = spec.linux.cgroups_path;
+  if (!options_.systemd_cgroup && !cgpath.empty() && cgpath[0] != '/' && std::count(cgpath.begin(), cgpath.end(), ':') == 2)
+    return fail_user("linux.cgroupsPath \"" + cgpath + "\" is in systemd's slice:prefix:name form, which needs --systemd-cgroup");
   if (options_.systemd_cgroup && !systemd_running())
     return fail_user("--systemd-cgroup: systemd is not running on this host; use the cgroupfs driver (drop the flag)");
   if (spec.process && !spec.process->apparmor_profile.empty())

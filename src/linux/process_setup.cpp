@@ -98,17 +98,16 @@ Result<void> enter_cwd(const std::string& cwd) {
   return {};
 }
 
-void close_inherited_fds(int preserve_fds, int keep, int keep2) {
-  unsigned first = 3u + static_cast<unsigned>(preserve_fds);
-  for (int k : {keep, keep2})
-    if (k >= 0) ::fcntl(k, F_SETFD, FD_CLOEXEC);
-  // Close around the kept descriptors: [first, lo), (lo, hi), (hi, ~0].
-  int lo = std::min(keep, keep2), hi = std::max(keep, keep2);
-  unsigned from = first;
-  for (int k : {lo, hi}) {
-    if (k < static_cast<int>(from)) continue;
+void close_inherited_fds(int preserve_fds, std::initializer_list<int> keep) {
+  unsigned from = 3u + static_cast<unsigned>(preserve_fds);
+  std::vector<int> kept;
+  for (int k : keep)
+    if (k >= static_cast<int>(from)) kept.push_back(k);
+  std::sort(kept.begin(), kept.end());
+  for (int k : kept) {
+    ::fcntl(k, F_SETFD, FD_CLOEXEC);
     if (static_cast<unsigned>(k) > from) ::syscall(SYS_close_range, from, static_cast<unsigned>(k) - 1, 0);
-    from = static_cast<unsigned>(k) + 1;
+    from = std::max(from, static_cast<unsigned>(k) + 1);
   }
   ::syscall(SYS_close_range, from, ~0u, 0);
 }

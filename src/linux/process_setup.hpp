@@ -1,6 +1,7 @@
 // The last steps of a container process before exec: limits, identity, privileges.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,8 @@ void reset_signal_state();
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 // CVE-2024-21626: the working directory must be inside the container's root.
 Result<void> enter_cwd(const std::string& cwd);
-// Close every fd above 2 + preserve except `keep` and `keep2` (made close-on-exec instead).
-void close_inherited_fds(int preserve_fds, int keep = -1, int keep2 = -1);
+// Close every fd above 2 + preserve_fds except those in `keep` (made close-on-exec instead).
+void close_inherited_fds(int preserve_fds, std::initializer_list<int> keep = {});
 // execve; returns only on failure.
 Result<void> exec_process(const std::string& path, const std::vector<std::string>& args,
                           const std::vector<std::string>& env);

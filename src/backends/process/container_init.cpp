@@ -83,6 +83,9 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
   auto& spec = *req.spec;
   const oci::Process& p = *spec.process;
   linux::reset_signal_state();
+  // CVE-2024-21626 class: no descriptor of the runtime's (the store lock on <root>/<id>,
+  // namespace files, the log) may survive into the container, even briefly.
+  linux::close_inherited_fds(req.preserve_fds, {sync.fd(), req.exec_fifo, req.console_socket, req.seccomp_listener});
   linux::RootfsPlan plan{&spec, req.rootfs, req.bundle, req.cgroup ? req.cgroup->path() : "", req.no_pivot};
   TRYV(linux::mount_rootfs(plan));
   TRY(states, wait_for_runtime_hooks(sync));
@@ -118,7 +121,7 @@ void container_init(const CreateRequest& req, const linux::SyncChannel& sync) {
   }
   if (!sync.send(msg::kReady)) ::_exit(1);
   // Only stdio, --preserve-fds and the fifo (close-on-exec) stay open from here on.
-  linux::close_inherited_fds(req.preserve_fds, req.exec_fifo, req.seccomp_listener);
+  linux::close_inherited_fds(req.preserve_fds, {req.exec_fifo, req.seccomp_listener});
   if (!wait_for_start(req.exec_fifo)) ::_exit(1);
   auto& p = *req.spec->process;
   auto r = run_hooks(req.spec->hooks.start_container, states.created, "startContainer");

@@ -44,6 +44,7 @@ Result<std::vector<linux::NamespaceJoin>> init_namespaces(pid_t pid) {
 Result<std::string> prepare(const ExecRequest& req, const linux::SyncChannel& sync) {
   const oci::Process& p = req.process;
   linux::reset_signal_state();
+  linux::close_inherited_fds(req.preserve_fds, {sync.fd(), req.console_socket});
   if (p.terminal) TRYV(linux::setup_console(req.console_socket, p.console_size, p.user.uid, false));
   TRY(std::string exe, linux::find_executable(p.args[0], p.env));
   if (p.oom_score_adj) TRYV(linux::set_oom_score_adj(*p.oom_score_adj));
