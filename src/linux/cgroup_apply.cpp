@@ -1,5 +1,6 @@
 // Resources → files in the container's cgroup, on v1, v2 and the v1/v2 hybrid.
 #include "linux/cgroup_apply.hpp"
+#include "linux/device_filter.hpp"
 
 #include <algorithm>
 #include <set>
@@ -108,9 +109,13 @@ std::string shown(const std::string& value) {
 }  // namespace
 
 Result<void> apply_resources(const CgroupManager& cg, const std::string& root, const Resources& r) {
-  return apply_resources(cg, root, r, [](const std::string& path, std::string_view value) {
+  TRYV(apply_resources(cg, root, r, [](const std::string& path, std::string_view value) {
     return write_existing(path, value);
-  });
+  }));
+  // cgroup v2 has no devices files: the rules become an eBPF program on the cgroup.
+  if (cg.layout() == CgroupLayout::v2 && !r.devices.empty())
+    TRYV(with_context(attach_device_filter(root + cg.path(), r.devices), std::string(kPrefix) + "devices"));
+  return {};
 }
 
 Result<void> apply_resources(const CgroupManager& cg, const std::string& root, const Resources& r,

@@ -2,7 +2,6 @@
 // the three public entry points pick among them. Semantics follow runc: a 0 in the memory,
 // cpu shares/quota/period/realtime and blkio weight fields means "not set" (Go zero values).
 #include "linux/cgroup_files.hpp"
-#include "util/log.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -326,18 +325,9 @@ Result<void> devices_v1(const Resources& r, Writes& out) {
   return {};
 }
 
-Result<void> devices_v2(const Resources& r, Writes&) {
-  // cgroup v2 has no devices files: access control is an eBPF program attached to the cgroup.
-  // Without a program every device is allowed, so a list of allow rules only asks for what
-  // already holds; any deny rule needs the program.
-  // TODO(eBPF device filter): compile the rules into a BPF_PROG_TYPE_CGROUP_DEVICE program and
-  // attach it (BPF_CGROUP_DEVICE) to the container's cgroup, replacing this error.
-  // Until then: warn loudly rather than refuse every container an engine sends (they all
-  // carry a deny-all rule); the container still lacks CAP_MKNOD unless it asks for it.
-  if (std::ranges::all_of(r.devices, [](const DeviceRule& d) { return d.allow; })) return {};
-  log::warn("linux.resources.devices: not enforced on cgroup v2 by this build of runz (no eBPF device filter yet)");
-  return {};
-}
+// cgroup v2 has no devices files: apply_resources attaches an eBPF program instead
+// (device_filter.cpp), so there is nothing to write here.
+Result<void> devices_v2(const Resources&, Writes&) { return {}; }
 
 // ---------------------------------------------------------------- unified
 

@@ -397,7 +397,7 @@ TEST(CgroupApplyV2, V1OnlyKnobsFailBeforeAnyWrite) {
   auto r = apply_resources(cg, t.root(), res({{"pids", {{"limit", 1}}}, {"memory", {{"swappiness", 1}}}}), t.recorder(log));
   EXPECT_EQ(error_of(r), "linux.resources.memory.swappiness: cgroup v2 has no per-cgroup swappiness");
   EXPECT_TRUE(log.empty());
-  // Device rules cannot be enforced on v2 without an eBPF filter: warned, nothing written.
+  // Device rules on v2 are an eBPF program, attached by the production apply: no file writes.
   Writes none;
   EXPECT_TRUE(apply_resources(cg, t.root(), res({{"devices", {{{"allow", false}}}}}), t.recorder(none)));
   EXPECT_TRUE(none.empty());

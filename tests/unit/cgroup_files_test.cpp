@@ -349,14 +349,13 @@ TEST(CgroupFilesV2, IO) {
             }));
 }
 
-TEST(CgroupFilesV2, DeviceRulesWriteNothingUntilAnEbpfFilterExists) {
+TEST(CgroupFilesV2, DeviceRulesAreNoFileWrites) {
   // No rules, or only allow rules, ask for nothing beyond the v2 default (everything allowed).
   EXPECT_EQ(v2_lines({{"devices", json::array()}}), Lines{});
   EXPECT_EQ(v2_lines({{"devices", {{{"allow", true}, {"access", "rwm"}},
                                    {{"allow", true}, {"type", "c"}, {"major", 1}, {"minor", 3}, {"access", "rw"}}}}}),
             Lines{});
-  // A deny rule cannot be enforced without the eBPF filter: warned, not refused, so the
-  // deny-all that every engine sends does not stop every container on a v2 host.
+  // Deny rules too: on v2 they become an eBPF program (device_filter.cpp), not file writes.
   EXPECT_EQ(v2_lines({{"devices", {{{"allow", false}, {"access", "rwm"}}}}}), Lines{});
 }
 
