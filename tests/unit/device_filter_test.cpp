@@ -57,7 +57,8 @@ TEST(DeviceFilter, DenyAllThenAllowSome) {
   EXPECT_EQ(run(p, {'c', 1, 3, "rw"}), 1) << "/dev/null";
   EXPECT_EQ(run(p, {'c', 1, 5, "r"}), 0) << "/dev/zero is not listed";
   EXPECT_EQ(run(p, {'c', 136, 7, "rw"}), 1) << "any pty";
-  EXPECT_EQ(run(p, {'c', 136, 7, "rwm"}), 1) << "mknod comes from the last rule";
+  EXPECT_EQ(run(p, {'c', 136, 7, "m"}), 1) << "mknod comes from the last rule";
+  EXPECT_EQ(run(p, {'c', 136, 7, "rwm"}), 0) << "no single rule grants all three";
   EXPECT_EQ(run(p, {'b', 8, 0, "r"}), 0) << "block devices denied";
   EXPECT_EQ(run(p, {'b', 8, 0, "m"}), 1) << "but mknod of anything is allowed";
 }
