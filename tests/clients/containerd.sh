@@ -10,6 +10,7 @@ NS=runz-clients
 IMG=localhost/runz-busybox:latest
 SOCK=$T/containerd.sock
 RUNZ_ROOT=$T/runz-root     # runz's --root, through the shim's options (ctr --runc-root)
+cgroup_parent "$NS"        # containerd puts containers in /NAMESPACE/ID
 
 # ---------------------------------------------------------------- containerd
 
@@ -51,7 +52,7 @@ containerd_cleanup() {
         c task kill --all --signal SIGKILL "$id"
     done
     for id in $(c container ls -q 2>/dev/null); do
-        track_id "$id"
+        track_cgroup "/$NS/$id"
         wait_until 10 sh -c "! ${CTR[*]} task ls -q | grep -qx '$id'" || c task delete --force "$id"
         c container delete "$id"
     done

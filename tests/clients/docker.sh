@@ -13,6 +13,7 @@ DOCKER_BIN=/usr/bin/docker
 [[ -x $DOCKER_BIN ]] || DOCKER_BIN=$(command -v docker) || skip "no docker CLI after installing docker.io"
 
 IMG=localhost/runz-busybox:latest
+cgroup_parent docker           # dockerd with cgroupfs: /docker/ID
 SOCK=$T/docker.sock
 export DOCKER_CONFIG=$T/cli      # keep ~/.docker untouched
 export DOCKER_HOST=unix://$SOCK

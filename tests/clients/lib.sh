@@ -65,6 +65,7 @@ T=$(mktemp -d "/tmp/runz-clients.$CLIENT.XXXXXX") || die "mktemp"
 chmod 755 "$T"
 _CLEANUPS=()
 _IDS=()           # container ids the test made (checked for leaked cgroups and runz state)
+_CGROUPS=()       # cgroup paths (relative to a hierarchy) of containers with short ids
 _DAEMON_PIDS=()   # daemons the test started
 FAILS=0
 _STEP_FAILS=0
@@ -72,8 +73,11 @@ _SUMMARY=()
 
 # on_exit 'shell code': run at exit, last registered first
 on_exit() { _CLEANUPS+=("$1"); }
-# track_id ID: a container id to check for leftovers at the end
-track_id() { [[ -n $1 ]] && _IDS+=("$1"); }
+# track_id ID: a container id (64 hex digits, as podman and Docker make them) to check for
+# leftovers at the end: /run/runz/ID, and cgroups named ID, *-ID or *-ID.scope
+track_id() { [[ $1 =~ ^[0-9a-f]{64}$ ]] && _IDS+=("$1"); return 0; }
+# track_cgroup PATH: a container's cgroup path (e.g. /ns/id) to check in every hierarchy
+track_cgroup() { [[ $1 == /?* ]] && _CGROUPS+=("$1"); return 0; }
 
 _mounts_under() {  # mount points under $1, deepest first
     awk -v p="$1/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r | uniq
@@ -135,13 +139,21 @@ _cleanup() {
             [[ -n $d ]] || continue
             leaks+=("cgroup $d")
             rmdir "$d" 2>/dev/null
-        done < <(find /sys/fs/cgroup -maxdepth 5 -type d -name "*$id*" 2>/dev/null)
+        done < <(find /sys/fs/cgroup -maxdepth 5 -type d \( -name "$id" -o -name "*-$id" -o -name "*-$id.scope" \) 2>/dev/null)
+    done
+    for id in "${_CGROUPS[@]}"; do
+        for d in /sys/fs/cgroup"$id" /sys/fs/cgroup/*"$id"; do
+            [[ -d $d ]] || continue
+            leaks+=("cgroup $d")
+            rmdir "$d" 2>/dev/null
+        done
     done
     # mounts under $T, deepest first
     for m in $(_mounts_under "$T"); do
         leaks+=("mount $m")
         umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
     done
+    _rmdir_cgroup_parents
     if [[ $(_mounts_under "$T") ]]; then
         log "could not unmount: $(_mounts_under "$T" | tr '\n' ' ')"
     fi
@@ -158,6 +170,21 @@ _cleanup() {
 }
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
+
+# cgroup_parent NAME: the client makes a parent cgroup /NAME (libpod_parent, docker, a
+# containerd namespace); once the leak checks have run, remove it in every hierarchy where it
+# is empty (with empty cgroups under it, such as podman's libpod_parent/conmon)
+_CG_PARENTS=()
+cgroup_parent() { _CG_PARENTS+=("$1"); }
+_rmdir_cgroup_parents() {
+    local n d
+    for n in "${_CG_PARENTS[@]}"; do
+        for d in /sys/fs/cgroup/"$n" /sys/fs/cgroup/*/"$n"; do
+            [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+        done
+    done
+    return 0
+}
 
 # ---------------------------------------------------------------- steps and checks
 
@@ -262,8 +289,17 @@ ensure_packages() {
     ((${#missing[@]} == 0)) && return 0
     [[ ${NO_INSTALL:-0} == 1 ]] && skip "${missing[*]} missing and NO_INSTALL=1"
     command -v apt-get >/dev/null || skip "${missing[*]} missing and no apt-get to install $*"
+    # client tests run in parallel (ctest -j) take turns at apt-get
+    local lockdir=/run/lock
+    [[ -d $lockdir ]] || lockdir=/tmp
+    exec 9>"$lockdir/runz-clients-apt.lock"
+    flock -w 900 9 || skip "waited 15 min for another client test's apt-get"
+    missing=()
+    for c in $cmds; do command -v "$c" >/dev/null || missing+=("$c"); done
+    if ((${#missing[@]} == 0)); then exec 9>&-; return 0; fi
     log "installing $* (missing: ${missing[*]})"
     export DEBIAN_FRONTEND=noninteractive
+    local apt=(apt-get -o DPkg::Lock::Timeout=300 install -y -q)
     # Do not let the packages' maintainer scripts start system daemons: the test starts
     # its own, and nothing may be left running.
     local policy=/usr/sbin/policy-rc.d made_policy=0
@@ -271,13 +307,14 @@ ensure_packages() {
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
     fi
     local ok=0
-    if apt-get install -y -q "$@" >"$T/apt.log" 2>&1; then
+    if "${apt[@]}" "$@" >"$T/apt.log" 2>&1; then
         ok=1
     else
         log "apt-get install failed; apt-get update and retry"
-        if apt-get update -q >>"$T/apt.log" 2>&1 && apt-get install -y -q "$@" >>"$T/apt.log" 2>&1; then ok=1; fi
+        if apt-get -o DPkg::Lock::Timeout=300 update -q >>"$T/apt.log" 2>&1 && "${apt[@]}" "$@" >>"$T/apt.log" 2>&1; then ok=1; fi
     fi
     ((made_policy)) && rm -f "$policy"
+    exec 9>&-
     if ((!ok)); then
         tail -n 15 "$T/apt.log" >&2
         skip "cannot install $* from the Debian packages (see the apt-get output above)"

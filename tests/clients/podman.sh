@@ -7,6 +7,7 @@
 ensure_packages "podman conmon" podman
 
 IMG=localhost/runz-busybox:latest
+cgroup_parent libpod_parent    # podman with cgroupfs: /libpod_parent/{conmon,libpod-ID}
 
 # ---------------------------------------------------------------- configuration
 
