@@ -43,7 +43,8 @@ EOF
 
 CTR=(ctr --address "$SOCK" --namespace "$NS")
 c() { timeout -k 5 "$CMD_TIMEOUT" "${CTR[@]}" "$@"; }
-RUNFLAGS=(--runc-binary "$RUNTIME" --runc-root "$RUNZ_ROOT")
+RUNFLAGS=(--runc-binary "$RUNTIME" --runc-root "$RUNZ_ROOT" --fifo-dir "$T/fifo")
+EXECFLAGS=(--fifo-dir "$T/fifo")   # ctr's default is /run/containerd/fifo
 
 containerd_cleanup() {
     local id
@@ -120,10 +121,10 @@ step_detached() {
     pid=$(task_pid d1)
     expect_match "task pid" "$pid" "^[1-9][0-9]*$"
     [[ -d $RUNZ_ROOT/$NS/d1 ]] && good "runz state under the --runc-root" || bad "no $RUNZ_ROOT/$NS/d1 (runz --root from the shim options)"
-    run_ok "task exec" c task exec --exec-id e1 d1 sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "'
+    run_ok "task exec" c task exec "${EXECFLAGS[@]}" --exec-id e1 d1 sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "'
     expect_match "exec output, the container's pid 1" "$OUT" $'^in-exec\nsh -c trap'
-    run_rc 7 "task exec exit 7" c task exec --exec-id e2 d1 sh -c 'exit 7'
-    run_ok "task exec --user --cwd" c task exec --exec-id e3 --user 65534 --cwd /tmp d1 sh -c 'echo "$(id -u) $(pwd)"'
+    run_rc 7 "task exec exit 7" c task exec "${EXECFLAGS[@]}" --exec-id e2 d1 sh -c 'exit 7'
+    run_ok "task exec --user --cwd" c task exec "${EXECFLAGS[@]}" --exec-id e3 --user 65534 --cwd /tmp d1 sh -c 'echo "$(id -u) $(pwd)"'
     expect_eq "exec user, cwd" "$OUT" "65534 /tmp"
     run_ok "task kill (SIGTERM)" c task kill d1
     wait_status d1 STOPPED 10 && good "stopped by SIGTERM" || bad "d1 not STOPPED after SIGTERM: $(task_status d1)"
@@ -159,7 +160,7 @@ step_tty() {
     run_ok "ctr run -d" c run -d "${RUNFLAGS[@]}" "$IMG" t2 sleep 1000 || return 1
     wait_status t2 RUNNING
     out=$(pty_run -r 30 -c 90 -w 30 -e '# ' -s 'tty; stty size; exit 4\n' -- \
-        "${CTR[@]}" task exec -t --exec-id x1 t2 sh)
+        "${CTR[@]}" task exec "${EXECFLAGS[@]}" -t --exec-id x1 t2 sh)
     rc=$?
     out=${out//$'\r'/}
     expect_eq "exec -t exit status" "$rc" 4
@@ -203,7 +204,7 @@ step_pause() {
     fi
     run_ok "task resume" c task resume p1
     expect_eq "status RUNNING" "$(task_status p1)" RUNNING
-    run_ok "exec after resume" c task exec --exec-id px p1 echo thawed
+    run_ok "exec after resume" c task exec "${EXECFLAGS[@]}" --exec-id px p1 echo thawed
     expect_eq "exec output" "$OUT" thawed
     c task kill --signal SIGKILL p1 >/dev/null 2>&1
     wait_status p1 STOPPED
