@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cctype>
+#include <cstring>
 
 #include "linux/capabilities.hpp"
 #include "util/fs.hpp"
@@ -78,7 +80,13 @@ static bool executable_file(const std::string& path) {
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env) {
   if (name.find('/') != std::string::npos) {
     if (executable_file(name)) return name;
-    return fail_user("exec: \"" + name + "\": no such executable in the container");
+    // Engines map these words to exit codes (127 for "no such file or directory", 126 for
+    // "permission denied"): keep runc's wording.
+    struct stat st;
+    int err = ::stat(name.c_str(), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EACCES;
+    std::string why = std::strerror(err);
+    why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));  // Go's wording
+    return fail(Error{err, "exec: \"" + name + "\": stat " + name + ": " + why});
   }
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (auto& e : env)
