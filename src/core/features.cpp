@@ -14,7 +14,7 @@ std::string features_json() {
   json linux_section = {
       {"namespaces", oci::namespace_types()},
       {"capabilities", oci::known_capabilities()},
-      {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
+      {"cgroup", {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", true}}},
       {"seccomp",
        {{"enabled", true},
         {"actions", linux::seccomp_known_actions()},
