@@ -56,7 +56,8 @@ Result<Args> parse_flags(const std::vector<std::string>& argv, size_t start, con
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       create_command(), start_command(),  run_command(),      exec_command(),      state_command(),
-      kill_command(),   delete_command(), list_command(),     spec_command(),
+      kill_command(),   delete_command(), list_command(),     pause_command(),     resume_command(),
+      ps_command(),     events_command(), update_command(),   spec_command(),
       features_command(), checkpoint_command(), restore_command(),
   };
   return all;

@@ -18,6 +18,7 @@ namespace runz::core {
 
 std::string container_status(const ContainerDir& dir, const oci::ContainerRecord& record) {
   if (!linux::process_is(record.pid, record.pid_start)) return "stopped";
+  if (!record.cgroup_path.empty() && linux::make_cgroup_manager(record.cgroup_path)->is_frozen()) return "paused";
   if (path_exists(dir.file("exec.fifo"))) return "created";
   return "running";
 }
@@ -32,18 +33,42 @@ void wait_gone(pid_t pid, uint64_t start, int timeout_ms) {
   while (::poll(&p, 1, timeout_ms) < 0 && errno == EINTR) {}
 }
 
+// SIGKILL every process in the cgroup; then thaw it if it is frozen, so that frozen
+// processes can act on the signal and die.
+void kill_all_and_thaw(linux::CgroupManager& cgroup) {
+  (void)cgroup.signal_all(SIGKILL);
+  if (cgroup.is_frozen()) (void)cgroup.thaw();
+}
+
 // Release everything a stopped container holds and forget it.
 Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record) {
   if (auto backend = backend_for_kind(record.kind); backend) (void)(*backend)->release(record);
   if (!record.cgroup_path.empty()) {
     auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
-    (void)cgroup->signal_all(SIGKILL);
+    kill_all_and_thaw(*cgroup);
     if (record.cgroup_owned) {
       if (auto r = cgroup->destroy(); !r) log::warn("delete: " + r.error().message);
     }
   }
   run_hooks_warn(record.poststop, oci::state_json(record, "stopped", false), "poststop");
   return dir.remove();
+}
+
+Result<void> signal_all_frozen(linux::CgroupManager& cgroup, int sig) {
+  // runc's sweep: freeze, signal every pid, thaw. A container that was paused already stays
+  // paused (the signals wait for resume), except for SIGKILL: its processes must be able to die.
+  bool was_frozen = cgroup.is_frozen();
+  bool froze = false;
+  if (!was_frozen) {
+    auto frozen = cgroup.freeze();
+    if (frozen) froze = true;
+    else log::debug("kill --all: signalling without freezing: " + frozen.error().message);
+  }
+  auto sent = cgroup.signal_all(sig);
+  if (froze || (was_frozen && sig == SIGKILL)) {
+    if (auto r = cgroup.thaw(); !r) log::warn("kill --all: " + r.error().message);
+  }
+  return sent;
 }
 
 }  // namespace
@@ -97,15 +122,23 @@ Result<void> Runtime::kill(std::string_view id, int sig, bool all) {
   if (status == "stopped" && !all) return fail_user("container not running");
   if (all && !record.cgroup_path.empty()) {
     auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
-    TRYV(cgroup->signal_all(sig));
-    return {};
+    return signal_all_frozen(*cgroup, sig);
   }
   TRY(auto backend, backend_for_kind(record.kind));
-  return backend->signal(record, sig);
+  TRYV(backend->signal(record, sig));
+  // A frozen process acts on SIGKILL only once thawed on cgroup v1 (v2 lets it die), so a
+  // SIGKILL to a paused container thaws it, as runc does. Other signals wait for resume.
+  if (status == "paused" && sig == SIGKILL) {
+    if (auto r = linux::make_cgroup_manager(record.cgroup_path)->thaw(); !r) log::warn("kill: " + r.error().message);
+  }
+  return {};
 }
 
 Result<void> Runtime::remove(std::string_view id, bool force) {
   auto opened = store_.open(id);
+  // As runc: forcing the removal of something already gone is not an error (engines clean
+  // up after a failed create this way).
+  if (!opened && force && opened.error().code == ENOENT && validate_id(id)) return {};
   if (!opened) return fail(std::move(opened.error()));
   ContainerDir& dir = *opened;
   auto loaded = dir.load();
@@ -116,11 +149,11 @@ Result<void> Runtime::remove(std::string_view id, bool force) {
   }
   oci::ContainerRecord& record = *loaded;
   std::string status = container_status(dir, record);
-  if (status == "running" && !force)
+  if ((status == "running" || status == "paused") && !force)
     return fail_user("cannot delete container " + std::string(id) + " that is not stopped: " + status);
   if (status != "stopped") {
-    if (!record.cgroup_path.empty()) (void)linux::make_cgroup_manager(record.cgroup_path)->signal_all(SIGKILL);
     ::kill(record.pid, SIGKILL);
+    if (!record.cgroup_path.empty()) kill_all_and_thaw(*linux::make_cgroup_manager(record.cgroup_path));
     wait_gone(record.pid, record.pid_start, 5000);
   }
   return destroy(dir, record);

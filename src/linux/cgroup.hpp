@@ -23,9 +23,18 @@ class CgroupManager {
   // Make the cgroup directories; true when at least one was newly made by us.
   virtual Result<bool> create() = 0;
   virtual Result<void> attach(pid_t pid) = 0;
+  // Every process in the cgroup and its sub-cgroups (sorted host pids).
   virtual Result<std::vector<pid_t>> pids() const = 0;
   // Remove the directories (waiting briefly for exiting processes to leave).
   virtual Result<void> destroy() = 0;
+  // Freeze every process in the cgroup and return once the kernel reports it frozen
+  // (v1: freezer.state reads FROZEN; v2: cgroup.events says "frozen 1"). On a timeout the
+  // cgroup is thawed again and the call fails. Fails clearly when the host has no freezer.
+  virtual Result<void> freeze() = 0;
+  virtual Result<void> thaw() = 0;
+  // True when a freeze was asked of this cgroup itself and not undone (not when only an
+  // ancestor is frozen); false when there is no freezer.
+  virtual bool is_frozen() const = 0;
   // Signal every process in the cgroup.
   Result<void> signal_all(int sig) const;
 };

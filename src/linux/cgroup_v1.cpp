@@ -96,6 +96,24 @@ class CgroupV1 final : public CgroupManager {
     return std::vector<pid_t>{};
   }
 
+  Result<void> freeze() override {
+    auto [dir, v2] = freezer();
+    if (dir.empty()) return no_freezer();
+    return v2 ? freeze_v2_dir(dir) : freeze_v1_dir(dir);
+  }
+
+  Result<void> thaw() override {
+    auto [dir, v2] = freezer();
+    if (dir.empty()) return no_freezer();
+    return v2 ? thaw_v2_dir(dir) : thaw_v1_dir(dir);
+  }
+
+  bool is_frozen() const override {
+    auto [dir, v2] = freezer();
+    if (dir.empty()) return false;
+    return v2 ? is_frozen_v2_dir(dir) : is_frozen_v1_dir(dir);
+  }
+
   Result<void> destroy() override {
     Result<void> first;
     for (auto& h : hierarchies_) {
@@ -106,6 +124,21 @@ class CgroupV1 final : public CgroupManager {
   }
 
  private:
+  // The cgroup's freezer: the v1 freezer hierarchy, else (hybrid) cgroup2's cgroup.freeze.
+  // The directory is empty when there is neither; the flag is true for cgroup2.
+  std::pair<std::string, bool> freezer() const {
+    for (auto& h : hierarchies_)
+      if (path_exists(h + path_ + "/freezer.state")) return {h + path_, false};
+    for (auto& h : hierarchies_)
+      if (path_exists(h + path_ + "/cgroup.freeze")) return {h + path_, true};
+    return {"", false};
+  }
+
+  std::unexpected<Error> no_freezer() const {
+    return fail_user("the freezer controller is not available on this host (no freezer.state nor cgroup.freeze for cgroup " +
+                     path_ + ")");
+  }
+
   std::string path_;
   CgroupLayout layout_;
   std::vector<std::string> hierarchies_;

@@ -33,7 +33,24 @@ class CgroupV2 final : public CgroupManager {
 
   Result<void> destroy() override { return remove_cgroup_dir(dir_); }
 
+  Result<void> freeze() override {
+    TRYV(available());
+    return freeze_v2_dir(dir_);
+  }
+
+  Result<void> thaw() override {
+    TRYV(available());
+    return thaw_v2_dir(dir_);
+  }
+
+  bool is_frozen() const override { return is_frozen_v2_dir(dir_); }
+
  private:
+  Result<void> available() const {
+    if (path_exists(dir_ + "/cgroup.freeze")) return {};
+    return fail_user("the cgroup v2 freezer is not available for " + dir_ + " (no cgroup.freeze)");
+  }
+
   std::string path_;
   std::string dir_;
 };

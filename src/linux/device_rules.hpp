@@ -5,6 +5,7 @@
 // would make /dev/null unusable inside the container.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "linux/resources.hpp"
@@ -20,5 +21,10 @@ const std::vector<DeviceRule>& default_allowed_devices();
 // spec_rules stays empty: nothing was restricted, so nothing needs allowing.
 std::vector<DeviceRule> container_device_rules(const std::vector<DeviceRule>& spec_rules,
                                                const std::vector<oci::Device>& linux_devices);
+
+// True when a cgroup v1 devices.list (lines like "c 1:3 rwm") already holds exactly what
+// `rules` would leave there: a deny-all first rule, then allow rules only (every container's
+// shape). `update` then skips writing them again, which would deny every device for a moment.
+bool v1_device_list_matches(std::string_view devices_list, const std::vector<DeviceRule>& rules);
 
 }  // namespace runz::linux

@@ -38,6 +38,9 @@ class FakeCgroup final : public CgroupManager {
   Result<void> attach(pid_t) override { return {}; }
   Result<std::vector<pid_t>> pids() const override { return std::vector<pid_t>{}; }
   Result<void> destroy() override { return {}; }
+  Result<void> freeze() override { return {}; }
+  Result<void> thaw() override { return {}; }
+  bool is_frozen() const override { return false; }
 
  private:
   CgroupLayout layout_;

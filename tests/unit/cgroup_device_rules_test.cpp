@@ -57,3 +57,39 @@ TEST(CgroupDeviceRules, ComposedDenyAllWritesNothingOnV2AndTwelveRulesOnV1) {
 
 }  // namespace
 }  // namespace runz::linux
+
+namespace runz::linux {
+namespace {
+
+DeviceRule rule(bool allow, char type, std::optional<int64_t> major, std::optional<int64_t> minor, std::string access) {
+  DeviceRule d;
+  d.allow = allow;
+  d.type = type;
+  d.major = major;
+  d.minor = minor;
+  d.access = std::move(access);
+  return d;
+}
+
+TEST(V1DeviceListMatches, SameRulesInAnyOrder) {
+  std::vector<DeviceRule> rules = {rule(false, 'a', std::nullopt, std::nullopt, "rwm"),
+                                   rule(true, 'c', 1, 3, "rwm"), rule(true, 'c', std::nullopt, std::nullopt, "m"),
+                                   rule(true, 'c', 5, 0, "r"), rule(true, 'c', 5, 0, "w")};
+  EXPECT_TRUE(v1_device_list_matches("c *:* m\nc 1:3 rwm\nc 5:0 rw\n", rules));
+  EXPECT_FALSE(v1_device_list_matches("c *:* m\nc 1:3 rwm\n", rules)) << "one missing";
+  EXPECT_FALSE(v1_device_list_matches("c *:* m\nc 1:3 rwm\nc 5:0 rw\nb 8:0 r\n", rules)) << "one extra";
+  EXPECT_FALSE(v1_device_list_matches("c *:* m\nc 1:3 rw\nc 5:0 rw\n", rules)) << "other access";
+  EXPECT_FALSE(v1_device_list_matches("a *:* rwm\n", rules)) << "everything allowed now";
+}
+
+TEST(V1DeviceListMatches, OnlyTheDenyAllShape) {
+  EXPECT_FALSE(v1_device_list_matches("", {}));
+  EXPECT_FALSE(v1_device_list_matches("c 1:3 rwm\n", {rule(true, 'c', 1, 3, "rwm")})) << "no deny-all first";
+  EXPECT_FALSE(v1_device_list_matches("", {rule(false, 'a', std::nullopt, std::nullopt, "rwm"),
+                                           rule(false, 'c', 1, 3, "rwm")}))
+      << "a deny after the first rule";
+  EXPECT_TRUE(v1_device_list_matches("", {rule(false, 'a', std::nullopt, std::nullopt, "")})) << "deny everything";
+}
+
+}  // namespace
+}  // namespace runz::linux
