@@ -148,14 +148,7 @@ step_detached() {
 
 step_tty() {
     local out rc
-    out=$(pty_run -r 40 -c 120 -w 30 -e '# ' -s 'tty; stty size; echo "x$((6*7))"; exit 5\n' -- \
-        "${CTR[@]}" run --rm -t "${RUNFLAGS[@]}" "$IMG" t1 sh)
-    rc=$?
-    out=${out//$'\r'/}
-    expect_eq "run -t exit status" "$rc" 5
-    expect_match "a pty is the container's stdin" "$out" $'\n/dev/pts/[0-9]+\n'
-    expect_match "the terminal size is passed on" "$out" $'\n40 120\n'
-    expect_match "typed input runs" "$out" $'\nx42(\n|$)'
+    expect_tty_session "run -t" "${CTR[@]}" run --rm -t "${RUNFLAGS[@]}" "$IMG" t1 sh
 
     run_ok "ctr run -d" c run -d "${RUNFLAGS[@]}" "$IMG" t2 sleep 1000 || return 1
     wait_status t2 RUNNING

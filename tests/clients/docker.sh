@@ -137,14 +137,7 @@ step_detached() {
 
 step_tty() {
     local out rc
-    out=$(pty_run -r 40 -c 120 -w 30 -e '# ' -s 'tty; stty size; echo "x$((6*7))"; exit 5\n' -- \
-        "$DOCKER_BIN" run --rm -it "${RUN[@]}" "$IMG" sh)
-    rc=$?
-    out=${out//$'\r'/}
-    expect_eq "run -it exit status" "$rc" 5
-    expect_match "a pty is the container's stdin" "$out" $'\n/dev/pts/[0-9]+\n'
-    expect_match "the terminal size is passed on" "$out" $'\n40 120\n'
-    expect_match "typed input runs" "$out" $'\nx42(\n|$)'
+    expect_tty_session "run -it" "$DOCKER_BIN" run --rm -it "${RUN[@]}" "$IMG" sh
 
     run_ok "run -d" dk run -d --name t1 "${RUN[@]}" "$IMG" sleep 1000 || return 1
     track t1

@@ -458,3 +458,17 @@ cgroup_file() {
 
 # host facts worth printing once
 log "runtime: $RUNTIME ($("$RUNTIME" --version 2>/dev/null | head -n1)); temp dir $T"
+
+# expect_tty_session WHAT CMD...: CMD gives an interactive shell on a 40x120 pty; type a
+# few commands into it and check the pty, the size, the typed input and the exit status.
+expect_tty_session() {
+    local what=$1 out rc
+    shift
+    out=$(pty_run -r 40 -c 120 -w 30 -e '# ' -s 'tty; stty size; echo "x$((6*7))"; exit 5\n' -- "$@")
+    rc=$?
+    out=${out//$'\r'/}
+    expect_eq "$what exit status" "$rc" 5
+    expect_match "a pty is the container's stdin" "$out" $'\n/dev/pts/[0-9]+\n'
+    expect_match "the terminal size is passed on" "$out" $'\n40 120\n'
+    expect_match "typed input runs" "$out" $'\nx42(\n|$)'
+}

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fake_cgroup.hpp"
 #include "linux/cgroup.hpp"
 #include "linux/cgroup_apply.hpp"
 #include "linux/resources.hpp"
@@ -29,23 +30,7 @@ Resources res(const json& j) {
   return r ? *r : Resources{};
 }
 
-class FakeCgroup final : public CgroupManager {
- public:
-  FakeCgroup(CgroupLayout layout, std::string path) : layout_(layout), path_(std::move(path)) {}
-  CgroupLayout layout() const override { return layout_; }
-  const std::string& path() const override { return path_; }
-  Result<bool> create() override { return true; }
-  Result<void> attach(pid_t) override { return {}; }
-  Result<std::vector<pid_t>> pids() const override { return std::vector<pid_t>{}; }
-  Result<void> destroy() override { return {}; }
-  Result<void> freeze() override { return {}; }
-  Result<void> thaw() override { return {}; }
-  bool is_frozen() const override { return false; }
-
- private:
-  CgroupLayout layout_;
-  std::string path_;
-};
+using runz::test::FakeCgroup;
 
 // A fake cgroup filesystem: directories and files with given contents.
 struct FakeTree {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fake_cgroup.hpp"
 #include "core/stats_json.hpp"
 #include "linux/cgroup.hpp"
 #include "linux/cgroup_stats.hpp"
@@ -19,23 +20,7 @@ using runz::test::error_of;
 using runz::test::json;
 using runz::test::TempDir;
 
-class FakeCgroup final : public CgroupManager {
- public:
-  FakeCgroup(CgroupLayout layout, std::string path) : layout_(layout), path_(std::move(path)) {}
-  CgroupLayout layout() const override { return layout_; }
-  const std::string& path() const override { return path_; }
-  Result<bool> create() override { return true; }
-  Result<void> attach(pid_t) override { return {}; }
-  Result<std::vector<pid_t>> pids() const override { return std::vector<pid_t>{}; }
-  Result<void> destroy() override { return {}; }
-  Result<void> freeze() override { return {}; }
-  Result<void> thaw() override { return {}; }
-  bool is_frozen() const override { return false; }
-
- private:
-  CgroupLayout layout_;
-  std::string path_;
-};
+using runz::test::FakeCgroup;
 
 struct Tree {
   TempDir tmp;
