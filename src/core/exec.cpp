@@ -66,11 +66,12 @@ Result<pid_t> Runtime::exec(const ExecOptions& o) {
   if (!process.apparmor_profile.empty()) return fail_user("process.apparmorProfile: AppArmor is not available on this host");
   std::unique_ptr<linux::CgroupManager> cgroup;
   if (!record.cgroup_path.empty()) {
-    std::string path = record.cgroup_path + (o.cgroup.empty() ? "" : "/" + o.cgroup);
-    cgroup = linux::make_cgroup_manager(clean_path(path));
-    if (!o.cgroup.empty() && cgroup->pids().value_or(std::vector<pid_t>{}).empty() &&
-        !path_exists("/sys/fs/cgroup" + clean_path(path)))
-      return fail_user("--cgroup: " + o.cgroup + " is not a sub-cgroup of the container");
+    // --cgroup names a sub-cgroup: it must stay below the container's own.
+    if (!o.cgroup.empty() && (o.cgroup[0] == '/' || clean_path("/" + o.cgroup) != "/" + o.cgroup || o.cgroup.find("..") != std::string::npos))
+      return fail_user("--cgroup: \"" + o.cgroup + "\" is not a relative path below the container's cgroup");
+    cgroup = linux::make_cgroup_manager(o.cgroup.empty() ? record.cgroup_path : record.cgroup_path + "/" + o.cgroup);
+    if (!o.cgroup.empty() && !cgroup->exists())
+      return fail_user("--cgroup: " + o.cgroup + " is not a sub-cgroup of the container (create it first)");
   }
   Fd console;
   if (!o.console_socket.empty()) {

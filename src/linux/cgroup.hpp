@@ -23,6 +23,8 @@ class CgroupManager {
   // Make the cgroup directories; true when at least one was newly made by us.
   virtual Result<bool> create() = 0;
   virtual Result<void> attach(pid_t pid) = 0;
+  // True when the cgroup's directory exists (in every hierarchy, on v1).
+  virtual bool exists() const = 0;
   // Every process in the cgroup and its sub-cgroups (sorted host pids).
   virtual Result<std::vector<pid_t>> pids() const = 0;
   // Remove the directories (waiting briefly for exiting processes to leave).

@@ -114,6 +114,12 @@ class CgroupV1 final : public CgroupManager {
     return v2 ? is_frozen_v2_dir(dir) : is_frozen_v1_dir(dir);
   }
 
+  bool exists() const override {
+    for (auto& h : hierarchies_)
+      if (!path_exists(h + path_)) return false;
+    return !hierarchies_.empty();
+  }
+
   Result<void> destroy() override {
     Result<void> first;
     for (auto& h : hierarchies_) {

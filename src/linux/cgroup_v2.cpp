@@ -31,6 +31,8 @@ class CgroupV2 final : public CgroupManager {
     return read_cgroup_procs(dir_);
   }
 
+  bool exists() const override { return path_exists(dir_); }
+
   Result<void> destroy() override { return remove_cgroup_dir(dir_); }
 
   Result<void> freeze() override {

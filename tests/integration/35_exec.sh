@@ -76,6 +76,24 @@ assert_ok rt exec --tty --console-socket "$T/console.sock" "$id" sh -c 'tty; ech
 for ((i = 0; i < 100; i++)); do grep -q tty-ok "$T/console.out" 2>/dev/null && break; sleep 0.05; done
 assert_contains "$(cat "$T/console.out")" "/dev/pts/" "exec --tty gets a pty"
 
+# --cgroup: a sub-cgroup of the container's, which must exist and stay below it
+cg=$(jq -r .linux.cgroupsPath "$b/config.json")
+made=()
+for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [ -d "$h${cg#/}" ] || continue
+    mkdir -p "$h${cg#/}/sub" && made+=("$h${cg#/}/sub")
+    [ -f "$h${cg#/}/cpuset.cpus" ] && cat "$h${cg#/}/cpuset.cpus" > "$h${cg#/}/sub/cpuset.cpus" && cat "$h${cg#/}/cpuset.mems" > "$h${cg#/}/sub/cpuset.mems"
+done
+assert_ok rt exec --detach --pid-file "$T/sub.pid" --cgroup sub "$id" sleep 600
+assert_contains "$(cat /proc/$(cat "$T/sub.pid")/cgroup)" "$cg/sub" "exec --cgroup puts the process in the sub-cgroup"
+kill -9 "$(cat "$T/sub.pid")"
+run_cap rt exec --cgroup nosuch "$id" true
+assert_ne 0 "$RC" "a missing sub-cgroup fails"
+assert_contains "$ERR" "--cgroup" "the error names the flag"
+run_cap rt exec --cgroup ../../escape "$id" true
+assert_ne 0 "$RC" "a sub-cgroup path that climbs out is refused"
+for ((i = 0; i < 50; i++)); do rmdir "${made[@]}" 2>/dev/null && break; sleep 0.1; done
+
 # a missing command fails with a message, not a hang
 run_cap rt exec "$id" /no/such/binary
 assert_ne 0 "$RC" "missing executable"

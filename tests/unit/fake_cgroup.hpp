@@ -16,6 +16,7 @@ class FakeCgroup final : public linux::CgroupManager {
   const std::string& path() const override { return path_; }
   Result<bool> create() override { return true; }
   Result<void> attach(pid_t) override { return {}; }
+  bool exists() const override { return true; }
   Result<std::vector<pid_t>> pids() const override { return std::vector<pid_t>{}; }
   Result<void> destroy() override { return {}; }
   Result<void> freeze() override { return {}; }
