@@ -30,7 +30,6 @@ struct ContainerRecord {
   bool cgroup_owned = false;          // runz created it, so runz removes it
   std::vector<Hook> poststop;         // run on delete, from the config seen at create
   std::vector<Hook> poststart;        // run by start
-  bool stopped_by_delete = false;
 };
 
 std::string record_to_json(const ContainerRecord& r);
