@@ -330,9 +330,10 @@ new_netns() {
 # ---------------------------------------------------------------- console socket
 
 # start_console_receiver SOCKET OUTFILE: a background python3 process that listens on a
-# unix socket, receives the pty master over SCM_RIGHTS and copies everything read from it
+# unix socket, receives an fd over SCM_RIGHTS (the pty master of --console-socket, or the
+# seccomp notify fd of listenerPath) and copies everything read from it
 # into OUTFILE until EOF/EIO.  Writes OUTFILE.ready once listening, OUTFILE.gotfd once the
-# fd arrived.  Its pid is in $CONSOLE_PID.
+# fd arrived (the fd's /proc link, then the message sent with it).  Its pid is in $CONSOLE_PID.
 start_console_receiver() {
     local sock=$1 out=$2
     cat >"$T/.console_recv.py" <<'EOF'
