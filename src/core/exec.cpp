@@ -17,7 +17,7 @@ void add_caps(std::vector<std::string>& set, const std::vector<std::string>& cap
 }
 
 // runc's rules: the container's process is the template, the flags override it.
-Result<oci::Process> exec_process(const ContainerDir& dir, const ExecOptions& o) {
+Result<oci::Process> exec_process(const oci::Spec& container, const ExecOptions& o) {
   if (!o.process_file.empty()) {
     TRY(std::string text, read_file(o.process_file));
     TRY(oci::Process p, oci::parse_process_json(text));
@@ -25,9 +25,7 @@ Result<oci::Process> exec_process(const ContainerDir& dir, const ExecOptions& o)
     return p;
   }
   if (o.args.empty()) return fail_user("exec: no command given (and no --process)");
-  TRY(std::string config, read_file(dir.file("config.json")));
-  TRY(oci::Spec spec, oci::parse_spec(config));
-  oci::Process p = spec.process.value_or(oci::Process{});
+  oci::Process p = container.process.value_or(oci::Process{});
   p.args = o.args;
   p.terminal = o.tty;
   p.console_size.reset();
@@ -60,9 +58,9 @@ Result<pid_t> Runtime::exec(const ExecOptions& o) {
   std::string status = container_status(dir, record);
   if (status != "running" && status != "created")
     return fail_user("cannot exec in a " + status + " container");
-  TRY(oci::Process process, exec_process(dir, o));
   TRY(std::string config, read_file(dir.file("config.json")));
   TRY(oci::Spec spec, oci::parse_spec(config));
+  TRY(oci::Process process, exec_process(spec, o));
   if (!process.apparmor_profile.empty()) return fail_user("process.apparmorProfile: AppArmor is not available on this host");
   std::unique_ptr<linux::CgroupManager> cgroup;
   if (!record.cgroup_path.empty()) {

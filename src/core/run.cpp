@@ -13,8 +13,11 @@
 namespace runz::core {
 
 Result<int> run_container(Runtime& runtime, const RunOptions& o) {
-  auto spec = oci::load_spec(o.create.bundle);
-  bool terminal = spec && spec->process && spec->process->terminal;
+  // Read once: whether a terminal is needed, then the same config for create. A bundle
+  // that does not load is left to create, which reports it.
+  auto config = oci::load_bundle_config(o.create.bundle);
+  const oci::BundleConfig* loaded = config ? &*config : nullptr;
+  bool terminal = loaded && loaded->spec.process && loaded->spec.process->terminal;
   CreateOptions create = o.create;
   Fd ours, theirs;
   if (terminal && create.console_socket.empty()) {
@@ -31,7 +34,7 @@ Result<int> run_container(Runtime& runtime, const RunOptions& o) {
   auto unblock = [&] {
     if (!o.detach) ::sigprocmask(SIG_SETMASK, &old, nullptr);
   };
-  auto pid = runtime.create(create);
+  auto pid = runtime.create(create, loaded);
   if (!pid) {
     unblock();
     return fail(std::move(pid.error()));

@@ -59,7 +59,8 @@ class Runtime {
  public:
   explicit Runtime(GlobalOptions options) : options_(std::move(options)), store_(options_.root) {}
 
-  Result<pid_t> create(const CreateOptions& options);
+  // `config`: the bundle's config.json when the caller has read it already.
+  Result<pid_t> create(const CreateOptions& options, const oci::BundleConfig* config = nullptr);
   Result<void> start(std::string_view id);
   Result<std::string> state(std::string_view id);
   // all: every process in the cgroup, swept while the cgroup is frozen so that none can fork

@@ -71,10 +71,15 @@ struct CreateUndo {
 
 }  // namespace
 
-Result<pid_t> Runtime::create(const CreateOptions& o) {
+Result<pid_t> Runtime::create(const CreateOptions& o, const oci::BundleConfig* config) {
   TRYV(validate_id(o.id));
   TRY(std::string bundle, real_dir(o.bundle, "bundle"));
-  TRY(oci::Spec spec, oci::load_spec(bundle));
+  oci::BundleConfig loaded;
+  if (!config) {
+    TRY(loaded, oci::load_bundle_config(bundle));
+    config = &loaded;
+  }
+  const oci::Spec& spec = config->spec;
   std::string rootfs_path = spec.root.path[0] == '/' ? spec.root.path : path_join(bundle, spec.root.path);
   TRY(std::string rootfs, real_dir(rootfs_path, "root.path"));
   const std::string& cgpath = spec.linux.cgroups_path;
@@ -154,9 +159,7 @@ Result<pid_t> Runtime::create(const CreateOptions& o) {
   if (auto st = linux::read_proc_stat(pid)) record.pid_start = st->start_time;
   // exec takes its defaults from the config the container was created with, not from a
   // bundle that may have changed since.
-  auto config = read_file(path_join(bundle, "config.json"));
-  Result<void> saved = config ? write_file_atomic(dir.file("config.json"), *config, 0600)
-                              : Result<void>(fail(std::move(config.error())));
+  auto saved = write_file_atomic(dir.file("config.json"), config->text, 0600);
   if (saved) saved = dir.save(record);
   if (saved && !o.pid_file.empty()) saved = with_context(write_file_atomic(o.pid_file, std::to_string(pid), 0644), "pid file");
   if (!saved) {

@@ -137,6 +137,13 @@ Result<Spec> parse_spec(std::string_view json);
 Result<Process> parse_process_json(std::string_view json);
 // The rules for a process (args, cwd, capabilities, rlimits, env).
 Result<void> validate_process(const Process& process);
+// <bundle>/config.json read once: the validated spec and the text it came from (which
+// create keeps beside the container's state).
+struct BundleConfig {
+  std::string text;
+  Spec spec;
+};
+Result<BundleConfig> load_bundle_config(const std::string& bundle);
 // Read <bundle>/config.json, parse and validate it.
 Result<Spec> load_spec(const std::string& bundle);
 // The rules of config.md and config-linux.md that do not need the host.

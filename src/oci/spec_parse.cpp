@@ -217,7 +217,7 @@ Result<Process> parse_process_json(std::string_view text) {
   }
 }
 
-Result<Spec> load_spec(const std::string& bundle) {
+Result<BundleConfig> load_bundle_config(const std::string& bundle) {
   auto text = read_file(path_join(bundle, "config.json"));
   if (!text) {
     if (text.error().code == ENOENT)
@@ -226,7 +226,12 @@ Result<Spec> load_spec(const std::string& bundle) {
   }
   TRY(Spec spec, parse_spec(*text));
   TRYV(validate_spec(spec));
-  return spec;
+  return BundleConfig{std::move(*text), std::move(spec)};
+}
+
+Result<Spec> load_spec(const std::string& bundle) {
+  TRY(BundleConfig config, load_bundle_config(bundle));
+  return std::move(config.spec);
 }
 
 }  // namespace runz::oci
