@@ -40,11 +40,11 @@ void kill_all_and_thaw(linux::CgroupManager& cgroup) {
   if (cgroup.is_frozen()) (void)cgroup.thaw();
 }
 
-// Release everything a stopped container holds and forget it.
-Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record) {
+// Release everything a stopped container holds and forget it. `cgroup` is the container's
+// (nullptr when it has none): whatever is left in it is killed first.
+Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record, linux::CgroupManager* cgroup) {
   if (auto backend = backend_for_kind(record.kind); backend) (void)(*backend)->release(record);
-  if (!record.cgroup_path.empty()) {
-    auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
+  if (cgroup) {
     kill_all_and_thaw(*cgroup);
     if (record.cgroup_owned) {
       if (auto r = cgroup->destroy(); !r) log::warn("delete: " + r.error().message);
@@ -97,7 +97,8 @@ Result<void> Runtime::start(std::string_view id) {
   if (::read(reader.get(), &c, 1) == 1)
     return fail_user(c == 'E' ? "start: a startContainer hook failed; the container was stopped"
                               : "start: the container's init exited before it could start");
-  run_hooks_warn(record.poststart, oci::state_json(record, container_status(dir, record), false), "poststart");
+  if (!record.poststart.empty())
+    run_hooks_warn(record.poststart, oci::state_json(record, container_status(dir, record), false), "poststart");
   return {};
 }
 
@@ -151,12 +152,13 @@ Result<void> Runtime::remove(std::string_view id, bool force) {
   std::string status = container_status(dir, record);
   if ((status == "running" || status == "paused") && !force)
     return fail_user("cannot delete container " + std::string(id) + " that is not stopped: " + status);
+  auto cgroup = record.cgroup_path.empty() ? nullptr : linux::make_cgroup_manager(record.cgroup_path);
   if (status != "stopped") {
     ::kill(record.pid, SIGKILL);
-    if (!record.cgroup_path.empty()) kill_all_and_thaw(*linux::make_cgroup_manager(record.cgroup_path));
+    if (cgroup) kill_all_and_thaw(*cgroup);
     wait_gone(record.pid, record.pid_start, 5000);
   }
-  return destroy(dir, record);
+  return destroy(dir, record, cgroup.get());
 }
 
 Result<std::vector<ListEntry>> Runtime::list() {
