@@ -33,13 +33,6 @@ std::vector<cap_value_t> numbers(const std::vector<std::string>& names) {
 
 }  // namespace
 
-Result<void> check_capability_names(const oci::CapabilitySets& s) {
-  for (auto* set : {&s.bounding, &s.effective, &s.inheritable, &s.permitted, &s.ambient})
-    for (auto& n : *set)
-      if (cap_number(n) == -1) return fail_user("unknown capability \"" + n + "\"");
-  return {};
-}
-
 Result<void> drop_bounding_set(const oci::CapabilitySets& s) {
   auto keep = numbers(s.bounding);
   for (cap_value_t c = 0; c < static_cast<cap_value_t>(cap_max_bits()); ++c) {

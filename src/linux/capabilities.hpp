@@ -6,8 +6,6 @@
 
 namespace runz::linux {
 
-// Check every name is one the kernel has; unknown names are an error.
-Result<void> check_capability_names(const oci::CapabilitySets& sets);
 // Step 1, while still root: drop every capability not in the bounding set.
 Result<void> drop_bounding_set(const oci::CapabilitySets& sets);
 // Step 2, after the user switch: effective, permitted, inheritable, then ambient.
