@@ -6,8 +6,18 @@
 
 #include "linux/proc.hpp"
 #include "util/fd.hpp"
+#include "util/fs.hpp"
 
 namespace runz::backends {
+
+Result<std::string> HostContext::config_text() const {
+  if (config_path.empty() || !path_exists(config_path)) return std::string();
+  return with_context(read_file(config_path), "host configuration");
+}
+
+Result<pid_t> create_monitor_init(const CreateRequest& request) {
+  return make_process_backend()->create(request);
+}
 
 Result<pid_t> Backend::exec(const ExecRequest&) {
   return fail_user("exec is not supported for " + std::string(kind()) + " containers");

@@ -9,13 +9,24 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "linux/cgroup.hpp"
+#include "linux/resources.hpp"
 #include "oci/spec.hpp"
 #include "oci/state.hpp"
 #include "util/result.hpp"
 
 namespace runz::backends {
+
+// What a backend knows of the host: the runtime's --root (state kept beside the containers,
+// e.g. partition allocations) and the host configuration file (runz.toml).
+struct HostContext {
+  std::string root;
+  std::string config_path;
+  // The configuration text; "" when the file does not exist (built-in defaults apply).
+  Result<std::string> config_text() const;
+};
 
 struct CreateRequest {
   std::string id;
@@ -34,6 +45,12 @@ struct CreateRequest {
   std::function<Result<void>(pid_t)> runtime_hooks;
   // The state document for hooks run inside the container, for a pid and a status.
   std::function<std::string(pid_t, std::string_view)> state_for_hooks;
+  // Set by the kinds whose workload is not a Linux process (vm, partition): the init keeps
+  // the host's mount view (in a private, slave mount namespace) instead of entering the
+  // rootfs, and at start runs this monitor (which returns the container's exit status)
+  // instead of executing process.args. The spec's namespaces, cgroup, user, capabilities,
+  // rlimits, hooks and terminal still apply to it.
+  std::function<int()> monitor;
 };
 
 // A new process inside an existing container (`runz exec`).
@@ -50,6 +67,12 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string_view kind() const = 0;
+  // Check the image and plan the workload before anything is made for the container, so
+  // that a bad image fails create with nothing to undo.
+  virtual Result<void> prepare(const oci::Spec&, const std::string& /*rootfs*/) { return {}; }
+  // Devices the init itself needs (a VMM's /dev/kvm), allowed in the container's device
+  // cgroup next to the spec's.
+  virtual std::vector<linux::DeviceRule> init_devices() const { return {}; }
   // Build the container and leave its init blocked on exec_fifo. Returns the init's pid.
   // On failure nothing of the container is left running.
   virtual Result<pid_t> create(const CreateRequest& request) = 0;
@@ -62,5 +85,9 @@ class Backend {
 };
 
 std::unique_ptr<Backend> make_process_backend();
+
+// The init of a non-process kind: the process backend's sandbox around a monitor.
+// `request.monitor` must be set; the spec is the monitor's (see CreateRequest::monitor).
+Result<pid_t> create_monitor_init(const CreateRequest& request);
 
 }  // namespace runz::backends

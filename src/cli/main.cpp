@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/command.hpp"
 #include "linux/sealed_exe.hpp"
@@ -21,6 +22,7 @@ const std::vector<Flag>& global_flags() {
       {"log-format", "", true, "text or json"},
       {"debug", "", false, "log debug messages"},
       {"systemd-cgroup", "", false, "use the systemd cgroup driver (needs systemd)"},
+      {"config", "", true, "host configuration (default $RUNZ_CONFIG, else /etc/runz/runz.toml)"},
       {"rootless", "", true, "accepted for runc compatibility"},
       {"criu", "", true, "accepted for runc compatibility"},
       {"version", "v", false, "print the version"},
@@ -87,6 +89,8 @@ int run_main(int argc, char** argv) {
   Context ctx;
   ctx.global.root = global->get("root", "/run/runz");
   ctx.global.systemd_cgroup = global->has("systemd-cgroup");
+  const char* env_config = std::getenv("RUNZ_CONFIG");
+  ctx.global.config = global->get("config", env_config && *env_config ? env_config : "/etc/runz/runz.toml");
   auto code = cmd->run(ctx, *verb_args);
   if (!code) return fail_with(code.error());
   return *code;

@@ -8,7 +8,8 @@
 
 namespace runz::core {
 
-Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, const std::string& rootfs);
-Result<std::unique_ptr<backends::Backend>> backend_for_kind(std::string_view kind);
+Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, const std::string& rootfs,
+                                                      const backends::HostContext& host);
+Result<std::unique_ptr<backends::Backend>> backend_for_kind(std::string_view kind, const backends::HostContext& host);
 
 }  // namespace runz::core

@@ -75,7 +75,7 @@ Result<pid_t> Runtime::exec(const ExecOptions& o) {
   if (!o.console_socket.empty()) {
     TRY(console, with_context(linux::connect_unix(o.console_socket), "console socket"));
   }
-  TRY(auto backend, backend_for_kind(record.kind));
+  TRY(auto backend, backend_for_kind(record.kind, host_context()));
   backends::ExecRequest req;
   req.record = &record;
   req.process = std::move(process);

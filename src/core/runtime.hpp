@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backend.hpp"
 #include "core/store.hpp"
 #include "linux/cgroup_stats.hpp"
 #include "linux/resources.hpp"
@@ -18,6 +19,7 @@ namespace runz::core {
 struct GlobalOptions {
   std::string root = "/run/runz";
   bool systemd_cgroup = false;
+  std::string config = "/etc/runz/runz.toml";  // host configuration (runz.toml); may be absent
 };
 
 struct CreateOptions {
@@ -57,6 +59,7 @@ struct ListEntry {
 
 class Runtime {
  public:
+  backends::HostContext host_context() const { return {options_.root, options_.config}; }
   explicit Runtime(GlobalOptions options) : options_(std::move(options)), store_(options_.root) {}
 
   // `config`: the bundle's config.json when the caller has read it already.

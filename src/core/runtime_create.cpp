@@ -91,9 +91,12 @@ Result<pid_t> Runtime::create(const CreateOptions& o, const oci::BundleConfig* c
     return fail_user("process.apparmorProfile is set but AppArmor is not available on this host");
   if (spec.process && !spec.process->selinux_label.empty())
     return fail_user("process.selinuxLabel is set but SELinux is not available on this host");
-  TRY(auto backend, backend_for(spec, rootfs));
+  TRY(auto backend, backend_for(spec, rootfs, host_context()));
+  TRYV(backend->prepare(spec, rootfs));
   TRY(linux::Resources resources, linux::parse_resources(spec.linux.resources_json));
   resources.devices = linux::container_device_rules(resources.devices, spec.linux.devices);
+  if (!resources.devices.empty())
+    for (auto& rule : backend->init_devices()) resources.devices.push_back(rule);
 
   TRY(ContainerDir dir, store_.create(o.id));
   CreateUndo undo{&dir};

@@ -42,10 +42,14 @@ void kill_all_and_thaw(linux::CgroupManager& cgroup) {
 
 // Release everything a stopped container holds and forget it. `cgroup` is the container's
 // (nullptr when it has none): whatever is left in it is killed first.
-Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record, linux::CgroupManager* cgroup) {
-  if (auto backend = backend_for_kind(record.kind); backend) (void)(*backend)->release(record);
+// The backend releases what it holds (cells, taps) once nothing runs in the cgroup.
+Result<void> destroy(ContainerDir& dir, const oci::ContainerRecord& record, linux::CgroupManager* cgroup,
+                     const backends::HostContext& host) {
+  if (cgroup) kill_all_and_thaw(*cgroup);
+  if (auto backend = backend_for_kind(record.kind, host); backend) {
+    if (auto r = (*backend)->release(record); !r) log::warn("delete: " + r.error().message);
+  }
   if (cgroup) {
-    kill_all_and_thaw(*cgroup);
     if (record.cgroup_owned) {
       if (auto r = cgroup->destroy(); !r) log::warn("delete: " + r.error().message);
     }
@@ -125,7 +129,7 @@ Result<void> Runtime::kill(std::string_view id, int sig, bool all) {
     auto cgroup = linux::make_cgroup_manager(record.cgroup_path);
     return signal_all_frozen(*cgroup, sig);
   }
-  TRY(auto backend, backend_for_kind(record.kind));
+  TRY(auto backend, backend_for_kind(record.kind, host_context()));
   TRYV(backend->signal(record, sig));
   // A frozen process acts on SIGKILL only once thawed on cgroup v1 (v2 lets it die), so a
   // SIGKILL to a paused container thaws it, as runc does. Other signals wait for resume.
@@ -158,7 +162,7 @@ Result<void> Runtime::remove(std::string_view id, bool force) {
     if (cgroup) kill_all_and_thaw(*cgroup);
     wait_gone(record.pid, record.pid_start, 5000);
   }
-  return destroy(dir, record, cgroup.get());
+  return destroy(dir, record, cgroup.get(), host_context());
 }
 
 Result<std::vector<ListEntry>> Runtime::list() {

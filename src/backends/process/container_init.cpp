@@ -1,6 +1,7 @@
 // The container's init, from its new namespaces to the exec of process.args.
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,9 +109,50 @@ Result<void> build_container(const CreateRequest& req, const linux::SyncChannel&
   return linux::enter_cwd(p.cwd);
 }
 
+// A monitor (vm, partition) keeps the host's filesystem: its VMM or hypervisor tools live
+// there. Host mounts still reach it; nothing it mounts reaches the host.
+Result<void> build_monitor(const CreateRequest& req, const linux::SyncChannel& sync, HookStates& states) {
+  auto& spec = *req.spec;
+  const oci::Process& p = *spec.process;
+  linux::reset_signal_state();
+  linux::close_inherited_fds(req.preserve_fds, {sync.fd(), req.exec_fifo, req.console_socket});
+  if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0) return fail_sys("make / a slave mount");
+  TRY(states, wait_for_runtime_hooks(sync));
+  const oci::Namespace* cgroupns = spec.linux.find_namespace("cgroup");
+  if (cgroupns && cgroupns->path.empty() && ::unshare(CLONE_NEWCGROUP) != 0) return fail_sys("create cgroup namespace");
+  TRYV(run_hooks(spec.hooks.create_container, states.creating, "createContainer"));
+  TRYV(set_names(spec));
+  if (p.terminal) TRYV(linux::setup_console(req.console_socket, p.console_size, p.user.uid, false));
+  TRYV(process_attributes(req, p));
+  TRYV(linux::apply_identity(p));
+  return linux::enter_cwd(p.cwd);
+}
+
+[[noreturn]] void monitor_init(const CreateRequest& req, const linux::SyncChannel& sync) {
+  HookStates states;
+  auto built = build_monitor(req, sync, states);
+  if (!built) {
+    (void)sync.send(msg::kError, built.error().message);
+    ::_exit(1);
+  }
+  if (!sync.send(msg::kReady)) ::_exit(1);
+  linux::close_inherited_fds(req.preserve_fds, {req.exec_fifo});
+  if (!wait_for_start(req.exec_fifo)) ::_exit(1);
+  auto r = run_hooks(req.spec->hooks.start_container, states.created, "startContainer");
+  if (!r) {
+    [[maybe_unused]] auto n = ::write(req.exec_fifo, "E", 1);
+    std::string line = "runz: " + r.error().message + "\n";
+    n = ::write(STDERR_FILENO, line.data(), line.size());
+    ::_exit(127);
+  }
+  ::close(req.exec_fifo);
+  ::_exit(req.monitor());
+}
+
 }  // namespace
 
 void container_init(const CreateRequest& req, const linux::SyncChannel& sync) {
+  if (req.monitor) monitor_init(req, sync);
   HookStates states;
   std::string exe;
   linux::SeccompPlan seccomp;

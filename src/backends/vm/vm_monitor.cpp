@@ -1,0 +1,181 @@
+#include "backends/vm/vm_monitor.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "util/fd.hpp"
+
+namespace runz::backends::vm {
+namespace {
+
+// Signals that mean "stop" to a container: the guest is asked to power off.
+constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPWR};
+
+void say(const std::string& text) {
+  std::string line = "runz: " + text + "\n";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+sigset_t monitored_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  for (int s : kStopSignals) sigaddset(&set, s);
+  return set;
+}
+
+[[noreturn]] void exec_vmm(const MonitorPlan& plan, int qmp, pid_t parent) {
+  // The VMM must not outlive its monitor (SIGKILL to the container's init).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(137);
+  if (::dup2(qmp, kQmpFd) < 0) ::_exit(127);
+  ::signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  std::vector<char*> argv;
+  for (auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  say("exec " + plan.argv[0] + ": " + std::strerror(errno));
+  ::_exit(127);
+}
+
+class Monitor {
+ public:
+  explicit Monitor(const MonitorPlan& plan) : plan_(plan) {}
+
+  int run() {
+    sigset_t set = monitored_signals();
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    signals_ = Fd(::signalfd(-1, &set, SFD_CLOEXEC));
+    timer_ = Fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+    int pair[2];
+    if (!signals_ || !timer_ || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+      say(std::string("vm monitor: ") + std::strerror(errno));
+      return 125;
+    }
+    qmp_ = Fd(pair[0]);
+    pid_t self = ::getpid();
+    vmm_ = ::fork();
+    if (vmm_ < 0) return 125;
+    if (vmm_ == 0) exec_vmm(plan_, pair[1], self);
+    ::close(pair[1]);
+    // Events only flow once capabilities are negotiated; QEMU reads this after its greeting.
+    send_qmp(R"({"execute":"qmp_capabilities"})");
+    return loop();
+  }
+
+ private:
+  int loop() {
+    for (;;) {
+      pollfd fds[3] = {{signals_.get(), POLLIN, 0}, {timer_.get(), POLLIN, 0}, {qmp_.get(), POLLIN, 0}};
+      int n = ::poll(fds, qmp_ ? 3 : 2, -1);
+      if (n < 0 && errno == EINTR) continue;
+      if (fds[2].revents) read_qmp();
+      if (fds[1].revents & POLLIN) {
+        uint64_t ticks;
+        [[maybe_unused]] auto r = ::read(timer_.get(), &ticks, sizeof ticks);
+        say("the guest did not power off within " + std::to_string(plan_.shutdown_timeout.count()) +
+            " ms: stopping the VM");
+        forced_ = true;
+        ::kill(vmm_, SIGKILL);
+      }
+      if (fds[0].revents & POLLIN) {
+        signalfd_siginfo info;
+        if (::read(signals_.get(), &info, sizeof info) != sizeof info) continue;
+        if (info.ssi_signo == SIGCHLD) {
+          if (auto code = reap(); code >= 0) return code;
+        } else {
+          request_power_off(static_cast<int>(info.ssi_signo));
+        }
+      }
+    }
+  }
+
+  // -1 while the VMM is still running.
+  int reap() {
+    int status = 0;
+    pid_t p;
+    while ((p = ::waitpid(-1, &status, WNOHANG)) > 0) {
+      if (p != vmm_) continue;  // orphans re-parented to us (pid 1 of the container)
+      drain_qmp();
+      if (forced_) return 128 + stop_signal_;
+      GuestEnd end = plan_.decode(status, reason_);
+      if (!end.message.empty()) say(end.message);
+      return end.code;
+    }
+    return -1;
+  }
+
+  void request_power_off(int sig) {
+    if (stop_signal_) return;  // one request; the timer is already running
+    stop_signal_ = sig;
+    send_qmp(R"({"execute":"system_powerdown"})");
+    auto ms = plan_.shutdown_timeout.count();
+    itimerspec t{};
+    t.it_value.tv_sec = ms / 1000;
+    t.it_value.tv_nsec = (ms % 1000) * 1000000 + 1;
+    ::timerfd_settime(timer_.get(), 0, &t, nullptr);
+  }
+
+  void send_qmp(std::string_view command) {
+    if (!qmp_) return;
+    std::string line = std::string(command) + "\n";
+    if (::send(qmp_.get(), line.data(), line.size(), MSG_NOSIGNAL) < 0) qmp_.reset();
+  }
+
+  void read_qmp() {
+    char buf[4096];
+    ssize_t n = ::recv(qmp_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) {
+      if (n == 0 || (errno != EAGAIN && errno != EINTR)) qmp_.reset();
+      return;
+    }
+    pending_.append(buf, static_cast<size_t>(n));
+    for (size_t nl; (nl = pending_.find('\n')) != std::string::npos;) {
+      if (auto r = shutdown_reason(pending_.substr(0, nl)); !r.empty()) reason_ = r;
+      pending_.erase(0, nl + 1);
+    }
+  }
+
+  // The SHUTDOWN event may still be in flight when the VMM exits.
+  void drain_qmp() {
+    while (qmp_) {
+      pollfd p{qmp_.get(), POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0) break;
+      read_qmp();
+    }
+  }
+
+  const MonitorPlan& plan_;
+  Fd signals_, timer_, qmp_;
+  pid_t vmm_ = -1;
+  int stop_signal_ = 0;
+  bool forced_ = false;
+  std::string pending_, reason_;
+};
+
+}  // namespace
+
+std::string shutdown_reason(const std::string& qmp_line) {
+  auto j = nlohmann::json::parse(qmp_line, nullptr, false);
+  if (!j.is_object() || j.value("event", "") != "SHUTDOWN") return "";
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_object()) return "unknown";
+  auto reason = data->find("reason");
+  return reason != data->end() && reason->is_string() ? reason->get<std::string>() : "unknown";
+}
+
+int run_vm_monitor(const MonitorPlan& plan) { return Monitor(plan).run(); }
+
+}  // namespace runz::backends::vm
