@@ -106,8 +106,8 @@ TEST(JailhouseCellCheck, TheCommRegionHasNoPhysicalAddress) {
   CheckContext ctx = context();
   EXPECT_EQ(check_error(c, ctx), "");
   // ...but its virtual address does.
-  c.memory_regions.push_back({0x3b000000, 0x80000800, 0x1000, kRam, 0});
-  EXPECT_CONTAINS(check_error(c, ctx), "region 3 (virt 0x80000800-0x800017ff) overlaps region 1 (virt "
+  c.memory_regions.push_back({0x3b000000, 0x7ffff000, 0x2000, kRam, 0});
+  EXPECT_CONTAINS(check_error(c, ctx), "region 3 (virt 0x7ffff000-0x80000fff) overlaps region 1 (virt "
                                        "0x80000000-0x80000fff) virtually");
 }
 
@@ -117,9 +117,20 @@ TEST(JailhouseCellCheck, RegionsMustNotWrap) {
   EXPECT_CONTAINS(check_error(c), "region 3 (phys 0xfffffffffffff000, virt 0x90000000, size 0x2000) wraps around");
 }
 
+TEST(JailhouseCellCheck, RegionsMustBePageAlignedUnlessIo) {
+  CellConfig c = good_cell();
+  c.memory_regions[0].size = 0x100800;
+  EXPECT_EQ(check_error(c), "cell \"web\": region 0 (phys 0x3a600000, virt 0x0, size 0x100800) is not 4 KiB-aligned "
+                            "and not an IO region");
+  c = good_cell();
+  c.memory_regions[0].virt_start = 0x10;
+  EXPECT_CONTAINS(check_error(c), "region 0 (phys 0x3a600000, virt 0x10, size 0x100000) is not 4 KiB-aligned");
+  // good_cell's region 2 is an 8-byte MMIO UART: allowed.
+}
+
 TEST(JailhouseCellCheck, NoOverlapWithHypervisorMemory) {
   CellConfig c = good_cell();
-  c.memory_regions[0].phys_start = 0x3a5ff000;
+  c.memory_regions[0].phys_start = 0x3a5ff000;  // 4 KiB into the hypervisor
   EXPECT_EQ(check_error(c),
             "cell \"web\": region 0 (phys 0x3a5ff000-0x3a6fefff) overlaps hypervisor memory (0x3a000000-0x3a5fffff)");
 }

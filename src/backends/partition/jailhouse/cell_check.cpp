@@ -7,6 +7,7 @@ namespace {
 
 constexpr uint64_t kIoapicBase = 0xfec00000;
 constexpr uint64_t kXapicBase = 0xfee00000;
+constexpr uint64_t kPageSize = 0x1000;
 
 // Overlap of [a, a+as) and [b, b+bs) without computing an end that could wrap.
 bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs) {
@@ -67,9 +68,13 @@ Result<void> check_regions_inside(const CellConfig& cell) {
   const auto& regions = cell.memory_regions;
   for (std::size_t i = 0; i < regions.size(); ++i) {
     const MemoryRegion& m = regions[i];
+    std::string what = "region " + std::to_string(i) + " (phys " + hex(m.phys_start) + ", virt " +
+                       hex(m.virt_start) + ", size " + hex(m.size) + ")";
     if (wraps(m.phys_start, m.size) || wraps(m.virt_start, m.size))
-      return refuse(cell, "region " + std::to_string(i) + " (phys " + hex(m.phys_start) + ", virt " +
-                              hex(m.virt_start) + ", size " + hex(m.size) + ") wraps around the address space");
+      return refuse(cell, what + " wraps around the address space");
+    // The hypervisor refuses unaligned regions (EINVAL); only MMIO may cover part of a page.
+    bool aligned = ((m.phys_start | m.virt_start | m.size) & (kPageSize - 1)) == 0;
+    if (!aligned && !(m.flags & kMemIo)) return refuse(cell, what + " is not 4 KiB-aligned and not an IO region");
   }
   for (std::size_t i = 0; i < regions.size(); ++i) {
     for (std::size_t j = i + 1; j < regions.size(); ++j) {

@@ -55,7 +55,8 @@ std::string format_cpu_list(const std::set<unsigned>& cpus);
 // The rules, each failure one line naming the regions (hex) or CPUs:
 //  - the name is 1..31 bytes without NUL (encode would cut it);
 //  - CPUs: not empty, a subset of ctx.free_cpus, never CPU 0 on x86;
-//  - no region wraps around the 64-bit address space;
+//  - no region wraps around the 64-bit address space; regions are 4 KiB-aligned (phys, virt,
+//    size) unless they are IO regions (the hypervisor's own rule);
 //  - no two regions of the cell overlap, physically or virtually (zero-size ignored; the
 //    comm region only virtually);
 //  - no region overlaps the hypervisor's memory, a reserved range, or a region of another
