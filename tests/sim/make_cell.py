@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write a binary Jailhouse cell config for tests (test-only; runz writes its own in C++).
 
-  make_cell.py --demo -o demo.cell                    the golden demo cell
+  make_cell.py --demo [--layout omnivisor --rcpus 1] -o demo.cell    the golden demo cells
   make_cell.py --name NAME --cpus 2,3 --mem PHYS:VIRT:SIZE:FLAGS [--mem ...] [--comm]
                [--arch x86|arm|arm64] [--layout upstream|omnivisor] [--revision N]
                [--signature STR] [--truncate N] -o FILE
@@ -16,6 +16,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "jailhouse"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import cell_format  # noqa: E402
 
 
@@ -71,6 +72,7 @@ def main():
 
     if a.demo:
         cell = cell_format.demo_cell()
+        cell["rcpus"] = a.rcpus
     else:
         if not a.name:
             p.error("--name is required (or --demo)")

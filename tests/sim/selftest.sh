@@ -66,6 +66,8 @@ jh --init --cpus 0-7 --hv-mem 0x3a000000:0x600000 --arch x86
 # Golden file: make_cell.py's encoder gives the bytes runz's C++ encoder gives (unit test).
 expect_eq "python encoder matches the golden demo cell" "$(cat "$HERE/jailhouse/testdata/demo-x86.cell.hex")" \
   "$(mkcell --demo --hex)"
+expect_eq "python encoder matches the golden Omnivisor demo cell" \
+  "$(cat "$HERE/jailhouse/testdata/demo-x86-omnivisor.cell.hex")" "$(mkcell --demo --layout omnivisor --rcpus 1 --hex)"
 
 expect_eq "enabled" "1" "$(cat "$SYSFS/enabled")"
 expect_eq "root cell name" "RootCell" "$(cat "$SYSFS/cells/0/name")"
@@ -197,6 +199,14 @@ printf 'JHSYS' > "$WORK/sys.cell"
 expect_ok "enable" jh enable "$WORK/sys.cell"
 expect_eq "root cell back with every CPU" "0-7" "$(cat "$SYSFS/cells/0/cpus_assigned_list")"
 expect_error "enable twice" "JAILHOUSE_ENABLE: Device or resource busy" jh enable "$WORK/sys.cell"
+
+# The Omnivisor layout: a simulator initialised with it reads Omnivisor cells.
+OROOT=$WORK/omni
+"$PY" "$HERE/jailhouse/jailhouse.py" --root "$OROOT" --init --cpus 0-3 --layout omnivisor --arch arm64
+mkcell --demo --layout omnivisor --rcpus 1 -o "$WORK/omni.cell"
+expect_ok "create an Omnivisor cell" "$PY" "$HERE/jailhouse/jailhouse.py" --root "$OROOT" cell create "$WORK/omni.cell"
+expect_eq "its CPUs" "2-3" "$(cat "$OROOT/sys/devices/jailhouse/cells/1/cpus_assigned_list")"
+expect_ok "load into its RAM (40-byte regions)" "$PY" "$HERE/jailhouse/jailhouse.py" --root "$OROOT" cell load 1 "$WORK/exit0.bin"
 
 ############################################################################ remoteproc
 fuse_skip=""

@@ -393,9 +393,8 @@ CellConfig golden_demo_cell() {
   return c;
 }
 
-std::string golden_path() {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "sim/jailhouse/testdata/demo-x86.cell.hex")
-      .string();
+std::string golden_path(std::string_view name) {
+  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "sim/jailhouse/testdata" / name).string();
 }
 
 std::string to_hex(std::string_view bytes) {
@@ -411,12 +410,22 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-TEST(JailhouseCellConfig, GoldenDemoCellMatchesTheSharedFile) {
-  std::string path = golden_path();
+void expect_golden(const CellConfig& cell, Layout layout, std::string_view file) {
+  std::string path = golden_path(file);
   if (!path_exists(path)) GTEST_SKIP() << "no source tree next to the test (" << path << ")";
   auto golden = read_file(path);
   ASSERT_TRUE(golden) << golden.error().message;
-  EXPECT_EQ(to_hex(encode_cell_config(golden_demo_cell(), Layout::upstream_r14)), *golden);
+  EXPECT_EQ(to_hex(encode_cell_config(cell, layout)), *golden) << file;
+}
+
+TEST(JailhouseCellConfig, GoldenDemoCellMatchesTheSharedFile) {
+  expect_golden(golden_demo_cell(), Layout::upstream_r14, "demo-x86.cell.hex");
+}
+
+TEST(JailhouseCellConfig, GoldenOmnivisorDemoCellMatchesTheSharedFile) {
+  CellConfig c = golden_demo_cell();
+  c.rcpus = {1};
+  expect_golden(c, Layout::omnivisor, "demo-x86-omnivisor.cell.hex");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import cell_format  # noqa: E402
 
 PAGE = 0x1000
@@ -433,6 +434,7 @@ def spawn_timer(sim, cid, generation, delay_ms, state, note):
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # hold none of the caller's pipes open
         time.sleep(delay_ms / 1000.0)
         with sim:
             cell = sim.state["cells"].get(cid)
