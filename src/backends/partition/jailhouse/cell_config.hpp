@@ -18,7 +18,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -174,8 +173,8 @@ uint32_t cpu_set_size(const std::set<unsigned>& cpus);
 std::size_t encoded_size(const CellConfig& cell, Layout layout);
 
 // The binary cell config. Omnivisor-only fields (rcpus, colors, qos_devices) are dropped in
-// the upstream layout; the name is cut to 31 bytes. check_cell (cell_check.hpp) refuses
-// what would be cut or dropped, so run it first.
+// the upstream layout; the name is cut to 31 bytes (check_cell in cell_check.hpp refuses a
+// longer one, so run it first).
 std::string encode_cell_config(const CellConfig& cell, Layout layout);
 
 // Parse a binary cell config; any length mismatch, unknown architecture, wrong signature or
