@@ -152,9 +152,12 @@ std::string format_cpu_list(const std::set<unsigned>& cpus) {
     unsigned first = *it;
     unsigned last = first;
     for (++it; it != cpus.end() && *it == last + 1; ++it) last = *it;
-    if (!out.empty()) out += ",";
+    if (!out.empty()) out += ',';
     out += std::to_string(first);
-    if (last != first) out += "-" + std::to_string(last);
+    if (last != first) {
+      out += '-';  // not `"-" + to_string()`: g++ 12 -O2 warns a false -Wrestrict on it
+      out += std::to_string(last);
+    }
   }
   return out;
 }
