@@ -9,7 +9,9 @@
 //      env, cwd, hostname, groups, gid, uid and umask, reaping every orphan meanwhile;
 //   4. reports the process's exit status (its code, or 128+signal) through QEMU's
 //      isa-debug-exit at port 0xf4 (QEMU then exits with (status << 1) | 1), falling back
-//      to a power-off when there is no such device.
+//      to a power-off when there is no such device. When the host also shares a directory
+//      with the 9p tag "runzstatus", the status is first written to its file "exit-status"
+//      as a decimal line: QEMU's exit status keeps only 7 bits of it.
 // Any failure of the init itself prints "runz-guest-init: <what>: <errno text>" on the
 // console and reports 127. A command that cannot be found reports 127, one that cannot be
 // executed 126 (the shells' convention).
@@ -45,6 +47,7 @@ using runz::backends::vm::GuestProcess;
 constexpr int kSetupFailure = 127;
 constexpr unsigned short kDebugExitPort = 0xf4;
 constexpr const char* kRootTag = "rootfs";
+constexpr const char* kStatusTag = "runzstatus";
 constexpr const char* kNewRoot = "/newroot";
 constexpr const char* k9pOptions = "trans=virtio,version=9p2000.L,msize=262144";
 
@@ -53,7 +56,29 @@ void say(std::string_view line) {
   (void)!::write(STDERR_FILENO, out.data(), out.size());
 }
 
+// The full exit status for a host that shares a directory with the tag "runzstatus":
+// QEMU's own exit status keeps only 7 bits of it ((status << 1) | 1, truncated to 8).
+int status_fd = -1;
+
+void open_status_channel() {
+  if (::mkdir("/runz/status", 0700) != 0) return;
+  if (::mount(kStatusTag, "/runz/status", "9p", MS_NOSUID | MS_NODEV | MS_NOEXEC, k9pOptions) != 0) {
+    if (errno != ENOENT) say(std::string("mount 9p status share: ") + std::strerror(errno));
+    return;
+  }
+  status_fd = ::open("/runz/status/exit-status", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (status_fd < 0) say(std::string("open exit-status: ") + std::strerror(errno));
+}
+
 [[noreturn]] void report_exit(int status) {
+  // Whatever the process wrote may still sit in the serial driver's buffer.
+  ::tcdrain(STDOUT_FILENO);
+  ::tcdrain(STDERR_FILENO);
+  if (status_fd >= 0) {
+    std::string line = std::to_string(status) + "\n";
+    (void)!::write(status_fd, line.data(), line.size());
+    ::fsync(status_fd);
+  }
   ::sync();
   if (::ioperm(kDebugExitPort, 4, 1) == 0) ::outl(static_cast<unsigned>(status), kDebugExitPort);
   // Still here: no isa-debug-exit device. A clean power-off is all we can tell the host.
@@ -203,9 +228,27 @@ void set_console_mode(bool terminal) {
   ::tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
+// /dev/console cannot be a controlling terminal: a terminal process gets the device behind
+// it (ttyS0 on the serial console), the last name of /sys/class/tty/console/active.
+void take_console_as_controlling_tty() {
+  int fd = ::open("/sys/class/tty/console/active", O_RDONLY | O_CLOEXEC);
+  char buf[256];
+  ssize_t n = fd < 0 ? -1 : ::read(fd, buf, sizeof buf - 1);
+  if (fd >= 0) ::close(fd);
+  if (n <= 0) die("read /sys/class/tty/console/active");
+  std::string active(buf, static_cast<size_t>(n));
+  while (!active.empty() && (active.back() == '\n' || active.back() == ' ')) active.pop_back();
+  std::string tty = "/dev/" + active.substr(active.rfind(' ') + 1);
+  int tty_fd = ::open(tty.c_str(), O_RDWR);
+  if (tty_fd < 0) die("open " + tty);
+  for (int i = 0; i < 3; ++i) ::dup2(tty_fd, i);
+  if (tty_fd > 2) ::close(tty_fd);
+  if (::ioctl(STDIN_FILENO, TIOCSCTTY, 1) != 0) die("make " + tty + " the controlling tty");
+}
+
 [[noreturn]] void exec_process(const GuestProcess& p) {
   ::setsid();
-  if (p.terminal) ::ioctl(STDIN_FILENO, TIOCSCTTY, 1);
+  if (p.terminal) take_console_as_controlling_tty();
   auto fail = [](const std::string& what, int code) {
     say(what + ": " + std::strerror(errno));
     ::_exit(code);
@@ -282,6 +325,7 @@ int main() {
   load_modules();
   ::unlink("/init");
   mount_rootfs();
+  open_status_channel();
   mount_guest_filesystems();
   switch_root();
   if (!process->hostname.empty() &&

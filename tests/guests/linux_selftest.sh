@@ -45,7 +45,7 @@ for applet in $(/bin/busybox --list); do
     [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
 done
 
-# run_qemu CPIO: boots it, sets $out (the console) and $status (QEMU's exit status)
+# run_qemu CPIO [QEMU ARG...]: boots it, sets $out (the console) and $status (QEMU's exit status)
 run_qemu() {
     # microvm keeps ACPI on: Debian's virtio_mmio finds its devices only through ACPI
     # (no virtio_mmio.device= support), and without ACPI the guest has no working timer.
@@ -56,7 +56,7 @@ run_qemu() {
         -kernel "$kernel" -initrd "$1" \
         -append "console=ttyS0 quiet loglevel=1 panic=-1 pci=off tsc_early_khz=$tsc_khz cryptomgr.notests" \
         -fsdev "local,id=fs0,path=$rootfs,security_model=none" \
-        -device virtio-9p-device,fsdev=fs0,mount_tag=rootfs </dev/null 2>&1)
+        -device virtio-9p-device,fsdev=fs0,mount_tag=rootfs "${@:2}" </dev/null 2>&1)
     status=$?
 }
 
@@ -66,8 +66,9 @@ boot() {
     shift
     "$MAKE_INITRAMFS" --out "$work/$name.cpio" --init "$GUEST_INIT" --modules-dir "$modules" \
         --env PATH=/bin "$@" >/dev/null || { fail "$name: make_guest_initramfs"; return; }
-    run_qemu "$work/$name.cpio"
+    run_qemu "$work/$name.cpio" "${qemu_extra[@]}"
 }
+qemu_extra=()
 
 # expect NAME GUEST_STATUS NEEDLE: QEMU exits with (status << 1) | 1, truncated to 8 bits.
 expect() {
@@ -96,8 +97,16 @@ expect process_setup 0 "got bar /tmp 1000:1000:1000 44 guesty 0022"
 boot guest_mounts -- sh -c 'grep -c "^[^ ]* /\(proc\|sys\|dev\|dev/pts\|dev/shm\|tmp\) " /proc/mounts; test -c /dev/null && test -c /dev/ptmx && echo devices-ok'
 expect guest_mounts 0 $'6\ndevices-ok'
 
+# With a terminal the process owns the serial port as its controlling tty, in cooked
+# mode: "\n" leaves the guest as "\r\n". Without, bytes pass unchanged (checked above).
+boot terminal --terminal -- sh -c 'tty; : </dev/tty && echo has-ctty'
+expect terminal 0 $'/dev/ttyS0\r\nhas-ctty'
+
 boot not_found -- /bin/no-such-command
 expect not_found 127 "runz-guest-init: exec /bin/no-such-command: No such file or directory"
+
+boot bad_cwd --cwd /no/such/dir -- true
+expect bad_cwd 127 "runz-guest-init: chdir /no/such/dir: No such file or directory"
 
 boot path_search -- true
 expect path_search 0 ""
@@ -105,6 +114,16 @@ expect path_search 0 ""
 # 128+9 = 137 does not survive the 8-bit exit status: QEMU exits (275 & 255) = 19.
 boot killed -- sh -c 'kill -9 $$'
 expect killed 137 ""
+
+# A status share gets the whole status: 200 is 72 in QEMU's exit status.
+mkdir "$work/status"
+qemu_extra=(-fsdev "local,id=fs1,path=$work/status,security_model=none"
+            -device virtio-9p-device,fsdev=fs1,mount_tag=runzstatus)
+boot status_share -- sh -c 'exit 200'
+qemu_extra=()
+expect status_share 200 ""
+[[ $(cat "$work/status/exit-status" 2>/dev/null) == 200 ]] ||
+    fail "status_share: exit-status holds \"$(cat "$work/status/exit-status" 2>&1)\", want 200"
 
 # Boot-to-exit time of the first case, median of BOOT_RUNS runs.
 runs=${BOOT_RUNS:-5}
