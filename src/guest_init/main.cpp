@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <grp.h>
 #include <termios.h>
 #include <unistd.h>
@@ -60,10 +61,33 @@ void say(std::string_view line) {
 // QEMU's own exit status keeps only 7 bits of it ((status << 1) | 1, truncated to 8).
 int status_fd = -1;
 
+// Whether the host shares a 9p directory with this tag (asking sysfs first keeps the
+// kernel's "no channels available" error off the console).
+bool has_9p_tag(std::string_view tag) {
+  const std::string dir = "/sys/bus/virtio/drivers/9pnet_virtio";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, "virtio", 6) != 0) continue;
+    int fd = ::open((dir + "/" + e->d_name + "/mount_tag").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[64];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    std::string_view value(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\0')) value.remove_suffix(1);
+    if (value == tag) found = true;
+  }
+  ::closedir(d);
+  return found;
+}
+
 void open_status_channel() {
-  if (::mkdir("/runz/status", 0700) != 0) return;
-  if (::mount(kStatusTag, "/runz/status", "9p", MS_NOSUID | MS_NODEV | MS_NOEXEC, k9pOptions) != 0) {
-    if (errno != ENOENT) say(std::string("mount 9p status share: ") + std::strerror(errno));
+  if (!has_9p_tag(kStatusTag)) return;
+  if (::mkdir("/runz/status", 0700) != 0 ||
+      ::mount(kStatusTag, "/runz/status", "9p", MS_NOSUID | MS_NODEV | MS_NOEXEC, k9pOptions) != 0) {
+    say(std::string("mount 9p status share: ") + std::strerror(errno));
     return;
   }
   status_fd = ::open("/runz/status/exit-status", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
