@@ -14,9 +14,8 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 : "${GUEST_INIT:?set GUEST_INIT to the runz-guest-init binary}"
 : "${MAKE_INITRAMFS:?set MAKE_INITRAMFS to the make_guest_initramfs binary}"
 qemu=$(command -v qemu-system-x86_64) || skip "qemu-system-x86_64 not installed"
-busybox=$(command -v busybox || echo /bin/busybox)
-[[ -x $busybox ]] && file -L "$busybox" 2>/dev/null | grep -q static ||
-    [[ -x /bin/busybox ]] || skip "busybox-static not installed"
+[[ -x /bin/busybox ]] || skip "busybox-static not installed"
+ldd /bin/busybox >/dev/null 2>&1 && skip "/bin/busybox is dynamic: install busybox-static"
 paths=$("$here/fetch_linux_kernel.sh" "${KERNEL_CACHE:-/var/cache/runz-tests/linux}")
 rc=$?
 [[ $rc -eq 77 ]] && skip "guest kernel not available"
