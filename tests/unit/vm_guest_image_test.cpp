@@ -50,7 +50,18 @@ std::string pvh_note(uint32_t entry = 0x100000) { return note("Xen", 18, le32s(e
 struct Segment {
   uint32_t type;
   std::string data;
+  uint64_t align = 4;
 };
+
+// An 8-aligned note, as in .note.gnu.property: name and descriptor start 8-aligned.
+std::string note8(std::string_view name, uint32_t type, std::string_view desc) {
+  std::string n = le32s(static_cast<uint32_t>(name.size() + 1)) + le32s(static_cast<uint32_t>(desc.size())) +
+                  le32s(type) + std::string(name) + '\0';
+  pad_to(n, 8);
+  n += desc;
+  pad_to(n, 8);
+  return n;
+}
 
 constexpr uint32_t PT_LOAD = 1, PT_INTERP = 3, PT_NOTE = 4;
 
@@ -98,12 +109,12 @@ std::string make_elf(const ElfSpec& s) {
       put64(b, at + 8, off);
       put64(b, at + 32, seg.data.size());
       put64(b, at + 40, seg.data.size());
-      put64(b, at + 48, 4);
+      put64(b, at + 48, seg.align);
     } else {
       put32(b, at + 4, static_cast<uint32_t>(off));
       put32(b, at + 16, static_cast<uint32_t>(seg.data.size()));
       put32(b, at + 20, static_cast<uint32_t>(seg.data.size()));
-      put32(b, at + 28, 4);
+      put32(b, at + 28, static_cast<uint32_t>(seg.align));
     }
   }
   if (!s.note_sections.empty()) {
@@ -178,6 +189,25 @@ TEST(VmGuestImage, PvhNoteAmongOtherNotes) {
   auto img = inspect_ok(make_elf({.segments = {{PT_NOTE, notes}}}));
   EXPECT_EQ(img.format, GuestFormat::pvh_elf);
   EXPECT_EQ(img.pvh_entry.value_or(0), 0x1000u);
+}
+
+TEST(VmGuestImage, EightAlignedNotes) {
+  // GNU property notes (namesz 4, so the descriptor starts at 16), then a PVH note.
+  std::string notes = note8("GNU", 5, std::string(16, 'p')) + note8("Xen", 18, le32s(0x2000) + std::string(4, '\0'));
+  auto img = inspect_ok(make_elf({.segments = {{PT_NOTE, notes, 8}}}));
+  EXPECT_EQ(img.format, GuestFormat::pvh_elf);
+  EXPECT_EQ(img.pvh_entry.value_or(0), 0x2000u);
+  // The last note may lack its trailing padding.
+  std::string unpadded = note("Xen", 18, le32s(0x3000)) + note("GNU", 1, "abc").substr(0, 19);
+  EXPECT_EQ(inspect_ok(make_elf({.segments = {{PT_NOTE, unpadded}}})).pvh_entry.value_or(0), 0x3000u);
+}
+
+TEST(VmGuestImage, ThisTestProgramIsALinuxProgram) {
+  auto r = inspect_guest_image("/proc/self/exe");
+  ASSERT_TRUE(r) << error_of(r);
+  EXPECT_EQ(r->format, GuestFormat::not_a_guest);
+  EXPECT_EQ(r->arch == GuestArch::unknown, false);
+  EXPECT_TRUE(r->reason.starts_with("a Linux program")) << r->reason;
 }
 
 TEST(VmGuestImage, PvhNoteInSectionOnly) {
@@ -282,7 +312,9 @@ TEST(VmGuestImage, LinuxProgramsAreNotGuests) {
 
   auto stat = inspect_ok(make_elf({.segments = {{PT_LOAD, "static"}}}));
   EXPECT_EQ(stat.format, GuestFormat::not_a_guest);
-  EXPECT_CONTAINS(stat.reason, "without a guest marker");
+  EXPECT_EQ(stat.reason, "a Linux program (static: no PT_INTERP, PVH note, multiboot header or Hermit ABI)");
+  auto bsd = inspect_ok(make_elf({.osabi = 9, .segments = {{PT_LOAD, "static"}}}));
+  EXPECT_EQ(bsd.reason, "an ELF program for another system (EI_OSABI 9) without a guest marker");
 
   auto rel = inspect_ok(make_elf({.type = 1}));
   EXPECT_CONTAINS(rel.reason, "not an executable");

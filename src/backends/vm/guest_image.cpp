@@ -162,7 +162,8 @@ class ElfInspector {
     img_.elf_class = hdr_.is64 ? 64 : 32;
     img_.arch = arch_of_machine(hdr_.machine);
     img_.entry = hdr_.entry;
-    if (static_cast<unsigned char>(head_[7]) == ELFOSABI_STANDALONE) {
+    osabi_ = static_cast<unsigned char>(head_[7]);
+    if (osabi_ == ELFOSABI_STANDALONE) {
       img_.format = GuestFormat::hermit;
       return {};
     }
@@ -258,23 +259,27 @@ class ElfInspector {
       return fail_user("notes (" + std::to_string(r.size) + " bytes at offset " + std::to_string(r.offset) +
                        ") lie outside the file of " + std::to_string(src_.size()) + " bytes");
     TRY(std::string notes, src_.read(r.offset, r.size));
+    // Name and descriptor start at offsets aligned from the start of the notes (8 for the
+    // 8-aligned GNU property notes, else 4); the last note may lack its trailing padding.
     uint64_t align = r.align == 8 ? 8 : 4;
-    uint64_t pos = 0;
-    while (notes.size() - pos >= 12) {
+    uint64_t pos = 0, size = notes.size();
+    while (size - pos >= 12) {
       uint32_t namesz = le32(notes, pos), descsz = le32(notes, pos + 4), type = le32(notes, pos + 8);
-      pos += 12;
-      uint64_t name_span = 0, desc_span = 0;
-      if (!align_up(namesz, align, &name_span) || !in_range(pos, name_span, notes.size()))
+      uint64_t name_at = pos + 12;
+      if (!in_range(name_at, namesz, size))
         return fail_user("note name size " + std::to_string(namesz) + " overflows the notes");
-      std::string_view name = std::string_view(notes).substr(pos, namesz);
-      while (!name.empty() && name.back() == '\0') name.remove_suffix(1);
-      pos += name_span;
-      if (!align_up(descsz, align, &desc_span) || !in_range(pos, desc_span, notes.size()))
+      uint64_t desc_at = 0;
+      if (!align_up(name_at + namesz, align, &desc_at)) desc_at = UINT64_MAX;
+      desc_at = std::min(desc_at, size);
+      if (!in_range(desc_at, descsz, size))
         return fail_user("note descriptor size " + std::to_string(descsz) + " overflows the notes");
-      std::string_view desc = std::string_view(notes).substr(pos, descsz);
-      pos += desc_span;
+      std::string_view name = std::string_view(notes).substr(name_at, namesz);
+      while (!name.empty() && name.back() == '\0') name.remove_suffix(1);
+      std::string_view desc = std::string_view(notes).substr(desc_at, descsz);
       if (name == "Xen" && type == XEN_ELFNOTE_PHYS32_ENTRY && desc.size() >= 4) img_.pvh_entry = le32(desc, 0);
       if (name == "Linux") img_.linux_note = true;
+      if (!align_up(desc_at + descsz, align, &pos)) break;
+      if (pos >= size) break;
     }
     return {};
   }
@@ -290,8 +295,10 @@ class ElfInspector {
       img_.format = GuestFormat::multiboot2;
     } else if (has_interp_) {
       img_.reason = "a Linux program (has PT_INTERP)";
+    } else if ((hdr_.type == ET_EXEC || hdr_.type == ET_DYN) && (osabi_ == 0 || osabi_ == 3)) {
+      img_.reason = "a Linux program (static: no PT_INTERP, PVH note, multiboot header or Hermit ABI)";
     } else if (hdr_.type == ET_EXEC || hdr_.type == ET_DYN) {
-      img_.reason = "an ELF program without a guest marker (no PVH note, multiboot header or Hermit ABI)";
+      img_.reason = "an ELF program for another system (EI_OSABI " + std::to_string(osabi_) + ") without a guest marker";
     } else {
       img_.reason = "an ELF file that is not an executable (e_type " + std::to_string(hdr_.type) + ")";
     }
@@ -301,6 +308,7 @@ class ElfInspector {
   std::string_view head_;
   GuestImage& img_;
   ElfHeader hdr_;
+  unsigned osabi_ = 0;
   bool has_interp_ = false;
   uint64_t note_bytes_ = 0;
 };
