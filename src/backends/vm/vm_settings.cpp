@@ -166,7 +166,11 @@ Result<uint64_t> parse_memory_mib(std::string_view text) {
 Result<unsigned> count_cpuset(std::string_view cpus) {
   std::vector<bool> seen(kMaxCpuIndex + 1);
   unsigned count = 0;
-  auto bad = [&] { return fail_user("\"" + std::string(cpus) + "\" is not a CPU list like 0-2,4"); };
+  auto bad = [&] {
+    std::string msg = "\"";  // built by appending: GCC 12 warns falsely on "\"" + std::string
+    msg.append(cpus).append("\" is not a CPU list like 0-2,4");
+    return fail_user(std::move(msg));
+  };
   for (const auto& part : split(cpus, ',')) {
     std::string_view p = trim(part);
     size_t dash = p.find('-');
