@@ -331,6 +331,7 @@ TEST(VmGuestImage, NonElfFilesAreNotGuests) {
 
 TEST(VmGuestImage, EveryTruncationFailsCleanly) {
   for (const std::string& full : {pvh_elf(), make_elf({.note_sections = {pvh_note()}}),
+                                  make_elf({.type = 3, .osabi = 0xff, .segments = {{PT_LOAD, "hermit app"}}}),
                                   make_elf({.is64 = false, .segments = {{PT_NOTE, pvh_note()}}})}) {
     for (size_t n = 0; n < full.size(); ++n) {
       auto r = inspect_guest_bytes(std::string_view(full).substr(0, n), "cut.elf");
@@ -378,12 +379,20 @@ TEST(VmGuestImage, NoteSizesThatOverflowAreErrors) {
   EXPECT_CONTAINS(error_of(inspect_guest_bytes(make_elf({.segments = {{PT_NOTE, huge_desc}}}), "x")),
                   "note descriptor size 4294967295 overflows");
 
-  // A PT_NOTE whose file size runs past the end, and one of absurd size.
+  // A PT_NOTE whose file size runs past the end, or wraps around.
   std::string b = make_elf({.segments = {{PT_NOTE, n}}});
   put64(b, 64 + 32, 1000);
-  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "PT_NOTE 0: notes (1000 bytes");
+  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "segment 0 (1000 bytes at offset 120) runs past the end");
   put64(b, 64 + 32, UINT64_MAX);
-  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "notes larger than");
+  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "runs past the end of the file of 140 bytes: truncated?");
+
+  // Note sections of absurd size or outside the file.
+  b = make_elf({.note_sections = {n}});
+  size_t sh1 = static_cast<size_t>(b[40] & 0xff) + 64;  // shoff < 256 here; section 1 follows the null section
+  put64(b, sh1 + 32, UINT64_MAX);
+  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "note section 1: notes larger than");
+  put64(b, sh1 + 32, 4096);
+  EXPECT_CONTAINS(error_of(inspect_guest_bytes(b, "x")), "note section 1: notes (4096 bytes");
 }
 
 TEST(VmGuestImage, RandomMutationsNeverCrash) {

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "util/fs.hpp"
 
@@ -163,11 +162,11 @@ class ElfInspector {
     img_.arch = arch_of_machine(hdr_.machine);
     img_.entry = hdr_.entry;
     osabi_ = static_cast<unsigned char>(head_[7]);
+    TRYV(scan_program_headers());
     if (osabi_ == ELFOSABI_STANDALONE) {
       img_.format = GuestFormat::hermit;
       return {};
     }
-    TRYV(scan_program_headers());
     if (!img_.pvh_entry && !img_.linux_note) TRYV(scan_section_notes());
     classify();
     return {};
@@ -226,6 +225,11 @@ class ElfInspector {
     for (size_t i = 0; i < hdr_.phnum; ++i) {
       std::string_view ph = std::string_view(table).substr(i * entsize, entsize);
       uint32_t type = le32(ph, 0);
+      uint64_t offset = hdr_.is64 ? le64(ph, 8) : le32(ph, 4), filesz = hdr_.is64 ? le64(ph, 32) : le32(ph, 16);
+      if (!in_range(offset, filesz, src_.size()))
+        return fail_user("segment " + std::to_string(i) + " (" + std::to_string(filesz) + " bytes at offset " +
+                         std::to_string(offset) + ") runs past the end of the file of " +
+                         std::to_string(src_.size()) + " bytes: truncated?");
       if (type == PT_INTERP) has_interp_ = true;
       if (type != PT_NOTE) continue;
       NoteRegion r = hdr_.is64 ? NoteRegion{le64(ph, 8), le64(ph, 32), le64(ph, 48)}
