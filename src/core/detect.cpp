@@ -1,20 +1,48 @@
 #include "core/detect.hpp"
 
-namespace runz::core {
+#include "backends/vm/guest_file.hpp"
+#include "backends/vm/guest_image.hpp"
 
-Result<std::unique_ptr<backends::Backend>> backend_for_kind(std::string_view kind, const backends::HostContext&) {
+namespace runz::core {
+namespace {
+
+// Kubernetes' pod sandbox ("pause") container holds the pod's namespaces: always a process,
+// whatever the pod's annotations ask of its workload containers.
+bool is_pod_sandbox(const oci::Spec& spec) {
+  for (const char* key : {"io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType"})
+    if (auto it = spec.annotations.find(key); it != spec.annotations.end() && it->second == "sandbox") return true;
+  return spec.process && !spec.process->args.empty() &&
+         (spec.process->args[0] == "/pause" || spec.process->args[0].ends_with("/pause"));
+}
+
+// process.args[0] is a guest kernel (PVH, multiboot, Hermit, a Linux kernel image) rather
+// than a Linux program. Anything unreadable is left to the process kind to report.
+bool args0_is_guest(const oci::Spec& spec, const std::string& rootfs) {
+  if (!spec.process) return false;
+  auto file = backends::vm::open_guest_file(rootfs, *spec.process);
+  if (!file) return false;
+  auto image = backends::vm::inspect_guest_image_fd(file->fd.get(), file->in_root);
+  return image && image->format != backends::vm::GuestFormat::not_a_guest;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<backends::Backend>> backend_for_kind(std::string_view kind, const backends::HostContext& host) {
   if (kind == "process") return backends::make_process_backend();
-  if (kind == "vm" || kind == "partition")
-    return fail_user("workload kind \"" + std::string(kind) + "\" is not available in this build of runz");
+  if (kind == "vm") return backends::make_vm_backend(host);
+  if (kind == "partition")
+    return fail_user("workload kind \"partition\" is not available in this build of runz");
   return fail_user("unknown workload kind \"" + std::string(kind) + "\" (annotation runz.workload)");
 }
 
-Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, const std::string&,
+Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, const std::string& rootfs,
                                                       const backends::HostContext& host) {
-  // 1. An explicit annotation always wins. The image-based rules (boot config, guest ELF)
-  // join here with the vm and partition kinds; until then everything else is a process.
+  if (is_pod_sandbox(spec)) return backend_for_kind("process", host);
+  // 1. An explicit annotation always wins.
   if (auto it = spec.annotations.find("runz.workload"); it != spec.annotations.end())
     return backend_for_kind(it->second, host);
+  // 3. A guest kernel as process.args[0].
+  if (args0_is_guest(spec, rootfs)) return backend_for_kind("vm", host);
   return backend_for_kind("process", host);
 }
 

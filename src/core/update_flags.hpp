@@ -8,6 +8,7 @@
 
 #include "linux/resources.hpp"
 #include "util/result.hpp"
+#include "util/size.hpp"
 
 namespace runz::core {
 
@@ -25,8 +26,5 @@ inline constexpr std::string_view kUpdateResourceFlags[] = {
 // Errors read like runc's: `invalid value for cpu-quota: "abc" is not an integer`.
 Result<linux::Resources> resources_from_update_flags(const std::map<std::string, std::string>& flags);
 
-// go-units' RAMInBytes: "<number>[ ][kmgtp][i][b]", any case, binary multiples (1k = 1024);
-// a fraction is allowed ("1.5g"). Negative numbers are not sizes.
-Result<int64_t> parse_ram_in_bytes(std::string_view text);
 
 }  // namespace runz::core

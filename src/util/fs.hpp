@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ Result<void> mkdir_p(const std::string& path, mode_t mode = 0755);
 // Remove a directory tree; missing is not an error.
 Result<void> remove_tree(const std::string& path);
 bool path_exists(const std::string& path);
+// A host program by name: `name` itself when it holds a '/', else the first executable
+// <dir>/<name> along $PATH (a standard PATH when unset).
+std::optional<std::string> find_in_path(const std::string& name);
 std::string path_join(std::string_view a, std::string_view b);
 // Lexically clean an absolute path: collapse //, ., and .. (never above /).
 std::string clean_path(std::string_view path);

@@ -255,6 +255,39 @@ assert_fail() {
     [[ $RC != 124 && $RC != 137 ]] || fail "command timed out/killed (exit $RC): $*"
 }
 
+# ---------------------------------------------------------------- vm guests
+
+# need_qemu: skip unless QEMU for x86_64 guests is installed
+need_qemu() {
+    command -v qemu-system-x86_64 >/dev/null ||
+        skip "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+}
+
+# guest_elf NAME: path of the tiny test guest NAME (hello, echo, spin, hello-mb), built from
+# tests/guests once per test
+guest_elf() {
+    if [[ ! -f $T/guests/$1.elf ]]; then
+        bash "$LIB_DIR/../guests/build.sh" "$T/guests" >"$T/.guests.log" 2>&1 ||
+            fail "building the test guests failed: $(cat "$T/.guests.log")"
+    fi
+    echo "$T/guests/$1.elf"
+}
+
+# new_guest_bundle NAME [ARGS...]: a bundle whose rootfs holds only the guest NAME, run as
+# process.args = ["/NAME.elf", ARGS...], with its own cgroupsPath
+new_guest_bundle() {
+    local name=$1; shift
+    local elf n b cg
+    elf=$(guest_elf "$name") || exit 1
+    n=$(_next)
+    b="$T/bundle-$name-$n"
+    bash "$LIB_DIR/../guests/make_bundle.sh" "$elf" "$b" "$@" >/dev/null || fail "make_bundle.sh $name failed"
+    cg="/runz-itest-${MARK}-$n"
+    echo "$cg" >>"$T/.cgroups"
+    set_config "$b" '.linux.cgroupsPath = $cg' --arg cg "$cg"
+    echo "$b"
+}
+
 # ---------------------------------------------------------------- leftovers
 
 # marker_pids: pids of processes whose environment has this test's marker
@@ -334,8 +367,9 @@ new_netns() {
 # seccomp notify fd of listenerPath) and copies everything read from it
 # into OUTFILE until EOF/EIO.  Writes OUTFILE.ready once listening, OUTFILE.gotfd once the
 # fd arrived (the fd's /proc link, then the message sent with it).  Its pid is in $CONSOLE_PID.
+# With INPUT, types INPUT into the fd DELAY seconds (default 1.5) after it arrived.
 start_console_receiver() {
-    local sock=$1 out=$2
+    local sock=$1 out=$2 input=${3:-} delay=${4:-1.5}
     cat >"$T/.console_recv.py" <<'EOF'
 import array, os, socket, sys, time
 sock_path, out_path = sys.argv[1], sys.argv[2]
@@ -356,11 +390,21 @@ if not fds:
 master = fds[0]
 with open(out_path + ".gotfd", "w") as f:
     f.write(os.readlink("/proc/self/fd/%d" % master) + "\n" + msg.decode(errors="replace"))
+typed = len(sys.argv) < 4 or not sys.argv[3]
+type_at = time.time() + (float(sys.argv[4]) if len(sys.argv) > 4 else 1.5)
+os.set_blocking(master, False)
+import select
 with open(out_path, "wb", buffering=0) as out:
     deadline = time.time() + 60
     while time.time() < deadline:
+        if not typed and time.time() >= type_at:
+            os.write(master, sys.argv[3].encode())
+            typed = True
+        select.select([master], [], [], 0.05)
         try:
             data = os.read(master, 4096)
+        except BlockingIOError:
+            continue
         except OSError:   # EIO once the slave side is closed
             break
         if not data:
@@ -368,7 +412,7 @@ with open(out_path, "wb", buffering=0) as out:
         out.write(data)
 open(out_path + ".done", "w").close()
 EOF
-    python3 "$T/.console_recv.py" "$sock" "$out" &
+    python3 "$T/.console_recv.py" "$sock" "$out" "$input" "$delay" &
     CONSOLE_PID=$!
     echo "$CONSOLE_PID" >>"$T/.pids"
     wait_file "$out.ready" 10

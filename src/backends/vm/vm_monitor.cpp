@@ -1,5 +1,6 @@
 #include "backends/vm/vm_monitor.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "backends/vm/guest_file.hpp"
 #include "util/fd.hpp"
 
 namespace runz::backends::vm {
@@ -33,11 +35,17 @@ sigset_t monitored_signals() {
   return set;
 }
 
-[[noreturn]] void exec_vmm(const MonitorPlan& plan, int qmp, pid_t parent) {
+// Every fd is moved above the slots first, so that placing one cannot clobber another.
+[[noreturn]] void exec_vmm(const MonitorPlan& plan, int qmp, const std::vector<Fd>& files, pid_t parent) {
   // The VMM must not outlive its monitor (SIGKILL to the container's init).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(137);
-  if (::dup2(qmp, kQmpFd) < 0) ::_exit(127);
+  int top = kFirstFileFd + static_cast<int>(files.size()) + 1;
+  std::vector<int> high;
+  high.push_back(::fcntl(qmp, F_DUPFD_CLOEXEC, top));
+  for (auto& f : files) high.push_back(::fcntl(f.get(), F_DUPFD_CLOEXEC, top));
+  for (size_t i = 0; i < high.size(); ++i)
+    if (high[i] < 0 || ::dup2(high[i], kQmpFd + static_cast<int>(i)) < 0) ::_exit(127);
   ::signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
@@ -65,11 +73,20 @@ class Monitor {
       return 125;
     }
     qmp_ = Fd(pair[0]);
+    Fd theirs(pair[1]);
+    std::vector<Fd> files;
+    for (auto& path : plan_.rootfs_files) {
+      auto fd = open_in_rootfs(plan_.rootfs, path);
+      if (!fd) {
+        say("guest image " + path + ": " + fd.error().message);
+        return 125;
+      }
+      files.push_back(std::move(*fd));
+    }
     pid_t self = ::getpid();
     vmm_ = ::fork();
     if (vmm_ < 0) return 125;
-    if (vmm_ == 0) exec_vmm(plan_, pair[1], self);
-    ::close(pair[1]);
+    if (vmm_ == 0) exec_vmm(plan_, theirs.get(), files, self);
     // Events only flow once capabilities are negotiated; QEMU reads this after its greeting.
     send_qmp(R"({"execute":"qmp_capabilities"})");
     return loop();
@@ -110,7 +127,7 @@ class Monitor {
       if (p != vmm_) continue;  // orphans re-parented to us (pid 1 of the container)
       drain_qmp();
       if (forced_) return 128 + stop_signal_;
-      GuestEnd end = plan_.decode(status, reason_);
+      GuestEnd end = plan_.decode(status, seen_);
       if (!end.message.empty()) say(end.message);
       return end.code;
     }
@@ -143,7 +160,7 @@ class Monitor {
     }
     pending_.append(buf, static_cast<size_t>(n));
     for (size_t nl; (nl = pending_.find('\n')) != std::string::npos;) {
-      if (auto r = shutdown_reason(pending_.substr(0, nl)); !r.empty()) reason_ = r;
+      note_qmp_line(pending_.substr(0, nl), seen_);
       pending_.erase(0, nl + 1);
     }
   }
@@ -162,18 +179,24 @@ class Monitor {
   pid_t vmm_ = -1;
   int stop_signal_ = 0;
   bool forced_ = false;
-  std::string pending_, reason_;
+  std::string pending_;
+  QmpSeen seen_;
 };
 
 }  // namespace
 
-std::string shutdown_reason(const std::string& qmp_line) {
+void note_qmp_line(const std::string& qmp_line, QmpSeen& seen) {
   auto j = nlohmann::json::parse(qmp_line, nullptr, false);
-  if (!j.is_object() || j.value("event", "") != "SHUTDOWN") return "";
+  if (!j.is_object()) return;
+  if (j.contains("QMP")) seen.greeted = true;
+  std::string event = j.value("event", "");
+  if (event == "GUEST_PANICKED") seen.panicked = true;
+  if (event != "SHUTDOWN") return;
+  seen.shutdown_reason = "unknown";
   auto data = j.find("data");
-  if (data == j.end() || !data->is_object()) return "unknown";
+  if (data == j.end() || !data->is_object()) return;
   auto reason = data->find("reason");
-  return reason != data->end() && reason->is_string() ? reason->get<std::string>() : "unknown";
+  if (reason != data->end() && reason->is_string()) seen.shutdown_reason = reason->get<std::string>();
 }
 
 int run_vm_monitor(const MonitorPlan& plan) { return Monitor(plan).run(); }

@@ -16,23 +16,35 @@ struct GuestEnd {
   std::string message;  // for the container's stderr (docker logs); "" when all is well
 };
 
+// What the VMM said on its QMP channel before it exited.
+struct QmpSeen {
+  bool greeted = false;         // QEMU got as far as its main loop (the guest was loaded)
+  std::string shutdown_reason;  // of the last SHUTDOWN event: guest-shutdown, guest-reset, host-signal, ...
+  bool panicked = false;        // a GUEST_PANICKED event
+};
+
 struct MonitorPlan {
   // The VMM command line; argv[0] is absolute. The QMP control channel is the VMM's fd 3
   // (a connected socket), e.g. `-chardev socket,id=qmp,fd=3,server=off -mon chardev=qmp,mode=control`.
   std::vector<std::string> argv;
+  // Files of the image the VMM reads (the guest kernel, a Hermit app): opened inside
+  // `rootfs` (no symlink or ".." leads out) when the VM starts, and handed to the VMM as
+  // fds kFirstFileFd, kFirstFileFd + 1, ...: argv names them /proc/self/fd/N.
+  std::string rootfs;
+  std::vector<std::string> rootfs_files;
   // After a stop signal asked the guest to power off: how long before the VMM is killed.
   std::chrono::milliseconds shutdown_timeout{10000};
-  // The container's status from the VMM's wait status and the last QMP SHUTDOWN reason
-  // ("" if none was seen: guest-shutdown, guest-reset, guest-panic, host-signal, ...).
-  std::function<GuestEnd(int wait_status, const std::string& shutdown_reason)> decode;
+  // The container's status from the VMM's wait status and what QMP told.
+  std::function<GuestEnd(int wait_status, const QmpSeen& seen)> decode;
 };
 
 inline constexpr int kQmpFd = 3;
+inline constexpr int kFirstFileFd = 4;
 
 // Never returns to the caller's logic: the result is the container's exit status.
 int run_vm_monitor(const MonitorPlan& plan);
 
-// The `reason` of a QMP SHUTDOWN event line, or "" if `line` is not one.
-std::string shutdown_reason(const std::string& qmp_line);
+// Fold one line of the QMP channel into what was seen.
+void note_qmp_line(const std::string& qmp_line, QmpSeen& seen);
 
 }  // namespace runz::backends::vm

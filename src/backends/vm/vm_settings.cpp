@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "util/duration.hpp"
 #include "util/strings.hpp"
 
 namespace runz::backends::vm {
@@ -105,9 +106,13 @@ Result<void> apply_annotation(VmSettings& s, std::string_view key, const std::st
     auto n = parse_net(lower(value));
     if (!n) return fail(annotation_error(key, value, "not auto, none or tap"));
     s.net = *n;
+  } else if (name == "shutdown-timeout") {
+    auto t = parse_go_duration(value);
+    if (!t || t->count() < 0) return fail(annotation_error(key, value, "not a duration like 10s or 500ms"));
+    s.shutdown_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*t);
   } else {
     return fail_user("unknown annotation " + std::string(key) +
-                     " (runz.vm.* knows vmm, accel, vcpus, memory, cmdline, machine, network)");
+                     " (runz.vm.* knows vmm, accel, vcpus, memory, cmdline, machine, network, shutdown-timeout)");
   }
   return {};
 }
@@ -189,6 +194,7 @@ Result<VmSettings> vm_settings(const std::map<std::string, std::string>& annotat
   s.accel = d.accel;
   s.vcpus = d.vcpus;
   s.memory_mib = d.memory_mib;
+  s.shutdown_timeout = std::chrono::seconds(d.shutdown_timeout_s);
   if (hints.cpu_quota && *hints.cpu_quota > 0) {
     s.vcpus = vcpus_from_quota(*hints.cpu_quota, hints.cpu_period);
   } else if (!trim(hints.cpuset_cpus).empty()) {

@@ -2,6 +2,7 @@
 // (CPU quota/cpuset → vCPUs, memory limit → guest RAM), then the runz.vm.* annotations.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -52,6 +53,8 @@ struct VmSettings {
   std::string extra_cmdline;
   std::string machine;  // "" = the guest kind's choice
   NetMode net = NetMode::automatic;
+  // After a stop signal asked the guest to power off, how long before the VMM is killed.
+  std::chrono::milliseconds shutdown_timeout{10000};
 };
 
 Result<VmSettings> vm_settings(const std::map<std::string, std::string>& annotations, const VmDefaults& host_defaults,

@@ -1,0 +1,22 @@
+// process.args[0] of a vm container, found inside the rootfs the way an exec would find it
+// (a path, or a name searched in the process's PATH), without ever leaving the rootfs.
+#pragma once
+
+#include <string>
+
+#include "oci/spec.hpp"
+#include "util/fd.hpp"
+#include "util/result.hpp"
+
+namespace runz::backends::vm {
+
+struct GuestFile {
+  std::string in_root;  // the path inside the rootfs
+  Fd fd;                // open read-only on the regular file
+};
+
+Result<GuestFile> open_guest_file(const std::string& rootfs, const oci::Process& process);
+// Opens `path` (absolute, inside the rootfs) as a regular file.
+Result<Fd> open_in_rootfs(const std::string& rootfs, const std::string& path);
+
+}  // namespace runz::backends::vm

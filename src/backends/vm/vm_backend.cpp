@@ -1,0 +1,151 @@
+// The vm kind: the container's workload is a guest kernel booted by a VMM (QEMU first). The
+// container's init is a monitor that runs the VMM as its child (vm_monitor.hpp) inside the
+// container's cgroup and namespaces, in the host's mount view where QEMU lives.
+#include <chrono>
+
+#include "backends/backend.hpp"
+#include "backends/monitor_spec.hpp"
+#include "backends/resource_hints.hpp"
+#include "backends/vm/guest_file.hpp"
+#include "backends/vm/guest_modules.hpp"
+#include "backends/vm/guest_process.hpp"
+#include "backends/vm/host_tsc.hpp"
+#include "backends/vm/initramfs.hpp"
+#include "backends/vm/vm_host_config.hpp"
+#include "backends/vm/vm_monitor.hpp"
+#include "backends/vm/vm_plan.hpp"
+#include "util/fs.hpp"
+
+namespace runz::backends::vm {
+namespace {
+
+constexpr int64_t kKvmMajor = 10, kKvmMinor = 232;
+
+// What QEMU needs beyond an unprivileged root: a Linux guest's 9p root serves files of any
+// owner (security_model=none acts as the guest's root); a bare-metal guest needs nothing.
+std::vector<std::string> vmm_capabilities(GuestFamily family) {
+  if (family != GuestFamily::linux) return {};
+  return {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+          "CAP_MKNOD", "CAP_SETGID", "CAP_SETUID"};
+}
+
+
+vm::ResourceHints vm_hints(const backends::ResourceHints& h) {
+  return {h.cpu_quota, h.cpu_period, h.cpuset_cpus, h.memory_limit};
+}
+
+class VmBackend final : public Backend {
+ public:
+  explicit VmBackend(HostContext host) : host_(std::move(host)) {}
+  std::string_view kind() const override { return "vm"; }
+
+  Result<void> prepare(const oci::Spec& spec, const std::string& rootfs) override {
+    TRY(std::string text, host_.config_text());
+    TRY(defaults_, parse_vm_defaults(text, host_.config_path));
+    if (!spec.process) return fail_user("config.json has no process to run");
+    TRY(GuestFile file, open_guest_file(rootfs, *spec.process));
+    TRY(GuestImage image, inspect_guest_image_fd(file.fd.get(), file.in_root));
+    TRY(backends::ResourceHints hints, resource_hints(spec));
+    TRY(VmSettings settings, vm_settings(spec.annotations, defaults_, vm_hints(hints)));
+    timeout_ = settings.shutdown_timeout;
+    family_ = family_for(image);
+    GuestInputs in{image, file.in_root, spec.process->args, spec.process->env, rootfs, spec.root.readonly, "", {}};
+    if (family_ != GuestFamily::baremetal)
+      if (auto khz = host_tsc_khz()) in.tsc_khz = *khz;
+    if (family_ == GuestFamily::linux) {
+      TRYV(check_linux_guest_files());
+      in.initrd = "initramfs.cpio";  // the real path is known at create
+    }
+    TRY(planned_, plan_vm(in, settings, defaults_, probe_accel()));
+    TRY(vmm_, make_vmm(settings.vmm, defaults_));
+    image_in_root_ = file.in_root;
+    rootfs_ = rootfs;
+    return {};
+  }
+
+  std::vector<linux::DeviceRule> init_devices() const override {
+    if (planned_.plan.accel != Accel::kvm) return {};
+    return {linux::DeviceRule{true, 'c', kKvmMajor, kKvmMinor, "rwm"}};
+  }
+
+  Result<pid_t> create(const CreateRequest& req) override {
+    VmPlan plan = planned_.plan;
+    // The image is handed over as an fd opened inside the rootfs when the VM starts.
+    const std::string image_fd = "/proc/self/fd/" + std::to_string(kFirstFileFd);
+    if (plan.kernel == image_in_root_) plan.kernel = image_fd;
+    if (plan.initrd == image_in_root_) plan.initrd = image_fd;
+    if (family_ == GuestFamily::linux) {
+      TRY(plan.initrd, write_guest_initramfs(req));
+    }
+    if (req.spec->process->terminal) plan.console = Console::serial_terminal;
+    TRY(auto argv, vmm_->command(plan));
+    auto exe = find_in_path(argv[0]);
+    if (!exe) return fail_user("VMM " + argv[0] + " not found (install qemu-system-x86 or set [vm] qemu in runz.toml)");
+    argv[0] = *exe;
+    for (const char* a : {"-chardev", "socket,id=qmp,fd=3,server=off", "-mon", "chardev=qmp,mode=control"})
+      argv.push_back(a);
+    MonitorPlan monitor;
+    monitor.argv = argv;
+    monitor.shutdown_timeout = timeout_;
+    monitor.rootfs = rootfs_;
+    if (plan.kernel == image_fd || plan.initrd == image_fd) monitor.rootfs_files = {image_in_root_};
+    const Vmm* vmm = vmm_.get();
+    monitor.decode = [vmm, plan](int status, const QmpSeen& seen) {
+      ExitEvidence evidence;
+      evidence.guest_started = seen.greeted;
+      evidence.shutdown_reason = seen.shutdown_reason;
+      evidence.guest_panicked = seen.panicked;
+      VmExit end = vmm->decode_exit(status, plan, evidence);
+      return GuestEnd{end.code, end.message};
+    };
+    oci::Spec spec = monitor_spec(*req.spec, argv, vmm_capabilities(family_));
+    CreateRequest r = req;
+    r.spec = &spec;
+    r.monitor = [&monitor] { return run_vm_monitor(monitor); };
+    return create_monitor_init(r);
+  }
+
+  Result<pid_t> exec(const ExecRequest&) override {
+    return fail_user("exec is not supported in a vm container: its workload is a guest kernel, not a Linux "
+                     "process, and runz has no guest agent yet");
+  }
+
+ private:
+  Result<void> check_linux_guest_files() const {
+    for (auto& [what, path] : {std::pair{"linux_kernel", defaults_.linux_kernel},
+                               {"linux_modules", defaults_.linux_modules},
+                               {"guest_init", defaults_.guest_init}}) {
+      if (path.empty())
+        return fail_user(std::string("a Linux guest needs [vm] ") + what + " in " + host_.config_path +
+                         " (this image's process is a Linux program, not a guest kernel)");
+      if (!path_exists(path)) return fail_user(std::string("[vm] ") + what + " " + path + ": no such file");
+    }
+    return {};
+  }
+
+  // The guest's initramfs: our init, the process to run and the 9p modules, kept beside
+  // the container's state (removed with it).
+  Result<std::string> write_guest_initramfs(const CreateRequest& req) const {
+    TRY(auto modules, find_guest_modules(defaults_.linux_modules, kGuest9pModules));
+    InitramfsContent content{defaults_.guest_init, encode_guest_process(*req.spec->process, req.spec->hostname),
+                             std::move(modules)};
+    std::string path = path_join(path_join(host_.root, req.id), "initramfs.cpio");
+    TRYV(with_context(write_initramfs(path, content), "guest initramfs"));
+    return path;
+  }
+
+  HostContext host_;
+  VmDefaults defaults_;
+  GuestFamily family_ = GuestFamily::baremetal;
+  PlannedVm planned_;
+  std::unique_ptr<Vmm> vmm_;
+  std::string image_in_root_, rootfs_;
+  std::chrono::milliseconds timeout_{10000};
+};
+
+}  // namespace
+}  // namespace runz::backends::vm
+
+namespace runz::backends {
+std::unique_ptr<Backend> make_vm_backend(const HostContext& host) { return std::make_unique<vm::VmBackend>(host); }
+}  // namespace runz::backends
