@@ -160,8 +160,16 @@ Result<CpuSet> pick_cpus(const PartitionPlatform& p, const Usage& u, const Parti
     if (!foreign.empty())
       return fail_user("cannot allocate CPUs " + format_cpu_list(req.cpus) + ": CPUs " + format_cpu_list(foreign) +
                        " are not ones runz may hand out (partition.cpus = " + format_cpu_list(p.cpus) + ")");
-    if (!std::ranges::includes(f.usable, req.cpus))
+    CpuSet free = f.usable;
+    if (f.reserved) free.insert(*f.reserved);
+    if (!std::ranges::includes(free, req.cpus))
       return fail_user("cannot allocate CPUs " + format_cpu_list(req.cpus) + ": " + f.text());
+    // Named CPUs may include the held-back one, as long as the root cell keeps another.
+    bool root_keeps_one = std::ranges::any_of(p.root_cell_cpus, [&](unsigned c) {
+      return !u.cpus.contains(c) && !req.cpus.contains(c);
+    });
+    if (!root_keeps_one)
+      return fail_user("cannot allocate CPUs " + format_cpu_list(req.cpus) + ": the root cell would have no CPU left");
     return req.cpus;
   }
   if (req.cpu_count == 0) return fail_user("cannot allocate 0 CPUs: a cell needs at least one");

@@ -1,5 +1,6 @@
 #include "backends/partition/platform.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <initializer_list>
 #include <map>
@@ -195,7 +196,9 @@ struct Claim {
   uint32_t line;
 };
 
-Result<void> check_overlaps(const Section& top, const std::vector<Claim>& claims) {
+// Reported at the later of the two lines: the one that made the conflict.
+Result<void> check_overlaps(const Section& top, std::vector<Claim> claims) {
+  std::ranges::stable_sort(claims, {}, &Claim::line);
   for (size_t i = 0; i < claims.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (claims[i].range.overlaps(claims[j].range))
