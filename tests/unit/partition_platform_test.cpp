@@ -4,6 +4,7 @@
 
 #include "backends/partition/platform.hpp"
 #include "unit_helpers.hpp"
+#include "util/fs.hpp"
 
 namespace runz::backends::partition {
 namespace {
@@ -111,6 +112,23 @@ TEST(PartitionPlatform, FullExample) {
   EXPECT_EQ(p->find_rproc("r5-0")->remoteproc, "remoteproc0");
   EXPECT_EQ(p->find_rproc("r5-0")->rpmsg_ctrl, "/dev/rpmsg_ctrl0");
   EXPECT_EQ(p->console.kind, Console::Kind::device);
+  EXPECT_EQ(p->console.device, "com2");
+}
+
+// The example in docs/partition.md parses, so the page cannot drift from the code.
+TEST(PartitionPlatform, DocsExampleParses) {
+  std::string here = __FILE__;
+  std::string docs = here.substr(0, here.rfind("tests/unit/")) + "docs/partition.md";
+  auto page = read_file(docs);
+  if (!page) GTEST_SKIP() << "no " << docs;
+  auto begin = page->find("```toml\n");
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  auto end = page->find("```", begin);
+  auto p = parse(page->substr(begin, end - begin));
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->devices.size(), 4u);
+  EXPECT_EQ(p->memory_pools.size(), 2u);
   EXPECT_EQ(p->console.device, "com2");
 }
 
