@@ -39,7 +39,10 @@ std::string format_cpu_list(const CpuSet& cpus) {
     for (++it; it != cpus.end() && *it == last + 1; ++it) last = *it;
     if (!out.empty()) out += ',';
     out += std::to_string(first);
-    if (last != first) out += "-" + std::to_string(last);
+    if (last != first) {
+      out += '-';
+      out += std::to_string(last);
+    }
   }
   return out;
 }

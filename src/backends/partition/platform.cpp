@@ -28,6 +28,14 @@ std::string_view type_name(const toml::node& n) {
   }
 }
 
+// "\"name\"" (built with += : GCC 12 warns falsely on "literal" + std::string&&).
+std::string quoted(std::string_view name) {
+  std::string q = "\"";
+  q += name;
+  q += '"';
+  return q;
+}
+
 // One TOML table and the keys it may hold; every error carries the source line.
 class Section {
  public:
@@ -119,7 +127,7 @@ class Section {
     std::vector<std::string> names;
     for (auto& [name, value] : choices) {
       if (*s == name) return std::optional<E>(value);
-      names.emplace_back("\"" + std::string(name) + "\"");
+      names.push_back(quoted(name));
     }
     return error(key, "\"" + *s + "\" is not one of " + join(names, ", "));
   }
