@@ -117,12 +117,6 @@ Usage usage_of(const Table& table) {
   return u;
 }
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 // ---- CPUs ----
 
 struct CpuFree {
@@ -220,7 +214,7 @@ Result<MemoryBlock> pick_memory(const PartitionPlatform& p, const Usage& u, uint
     }
   }
   if (!largest || largest->size == 0) return fail_user(asked + ": the memory pools are full");
-  return fail_user(asked + ": largest free block is " + format_size(largest->size) + " at " + hex(largest->start));
+  return fail_user(asked + ": largest free block is " + format_size(largest->size) + " at " + format_hex(largest->start));
 }
 
 // ---- comm regions, devices, rprocs ----
@@ -375,7 +369,7 @@ Result<std::string> Allocator::describe_free() const {
       if (part.size > largest.size) largest = part;
     }
     out += "memory pool \"" + pool.name + "\" (" + format_range(pool.range) + "): " + format_size(total) + " free";
-    if (largest.size) out += ", largest block " + format_size(largest.size) + " at " + hex(largest.start);
+    if (largest.size) out += ", largest block " + format_size(largest.size) + " at " + format_hex(largest.start);
     out += "\n";
   }
   if (p.ivshmem) {

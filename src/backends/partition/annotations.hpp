@@ -22,16 +22,16 @@ struct ResourceHints {
   std::optional<int64_t> memory_limit; // memory.limit in bytes; absent or <= 0: none
 };
 
+constexpr uint64_t kDefaultMemory = 64ull << 20;
+
 struct PartitionRequest {
   unsigned cpu_count = 1;  // how many CPUs, when cpus is empty
   CpuSet cpus;             // exactly these CPUs (then cpu_count == cpus.size())
-  uint64_t memory = 64ull << 20;
+  uint64_t memory = kDefaultMemory;
   std::vector<std::string> devices;  // named platform devices, exclusive
   std::string rpu;                   // an rproc name, "any", or "" for none
   bool ivshmem = false;              // a comm region
 };
-
-constexpr uint64_t kDefaultMemory = 64ull << 20;
 
 // Annotations win over the OCI resources, which win over the boot config and the defaults:
 //   runz.partition.cpus     "2" (a count) or "2,3" / "2-3" (these CPUs; one CPU: "3-3")

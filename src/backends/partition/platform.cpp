@@ -170,12 +170,6 @@ class Section {
   std::string path_;
 };
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 bool power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 Result<CpuSet> cpu_list_key(const Section& s, std::string_view key) {
@@ -191,8 +185,8 @@ Result<AddressRange> range_of(const Section& s, std::string_view start_key, std:
   TRY(uint64_t start, s.required_uint(start_key));
   TRY(uint64_t size, s.required_uint(size_key));
   if (size == 0) return s.error(size_key, "must not be zero");
-  if (start % kPage) return s.error(start_key, hex(start) + " is not aligned to 4 KiB");
-  if (size % kPage) return s.error(size_key, hex(size) + " is not a multiple of 4 KiB");
+  if (start % kPage) return s.error(start_key, format_hex(start) + " is not aligned to 4 KiB");
+  if (size % kPage) return s.error(size_key, format_hex(size) + " is not a multiple of 4 KiB");
   if (start + size < start) return s.error(size_key, "the range passes the end of the address space");
   return AddressRange{start, size};
 }
@@ -222,7 +216,7 @@ Result<MemoryPool> parse_pool(const Section& s) {
   TRY(p.range, range_of(s, "start", "size"));
   TRY(auto align, s.uint("align"));
   if (align) {
-    if (!power_of_two(*align) || *align < kPage) return s.error("align", hex(*align) + " is not a power of two of at least 4 KiB");
+    if (!power_of_two(*align) || *align < kPage) return s.error("align", format_hex(*align) + " is not a power of two of at least 4 KiB");
     p.align = *align;
   }
   return p;
@@ -313,7 +307,7 @@ Result<IvshmemWindow> parse_ivshmem(const Section& s) {
   TRY(auto slot_size, s.uint("slot_size"));
   if (slot_size) w.slot_size = *slot_size;
   if (w.slot_size == 0 || w.slot_size % kPage) return s.error("slot_size", "must be a non-zero multiple of 4 KiB");
-  if (w.base % kPage) return s.error("base", hex(w.base) + " is not aligned to 4 KiB");
+  if (w.base % kPage) return s.error("base", format_hex(w.base) + " is not aligned to 4 KiB");
   if (w.base + w.slots * w.slot_size < w.base) return s.error("slots", "the window passes the end of the address space");
   return w;
 }
@@ -499,7 +493,13 @@ std::string_view to_string(DeviceType t) {
   }
 }
 
-std::string format_range(const AddressRange& r) { return hex(r.start) + "-" + hex(r.end() - 1); }
+std::string format_hex(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+std::string format_range(const AddressRange& r) { return format_hex(r.start) + "-" + format_hex(r.end() - 1); }
 
 std::string format_size(uint64_t bytes) {
   static constexpr std::pair<uint64_t, const char*> units[] = {{1ull << 40, "TiB"}, {1ull << 30, "GiB"}, {1ull << 20, "MiB"}, {1ull << 10, "KiB"}};

@@ -97,6 +97,8 @@ std::string_view to_string(BackendKind b);
 std::string_view to_string(Arch a);
 std::string_view to_string(CellLayout l);
 std::string_view to_string(DeviceType t);
+// "0x3f8": addresses, sizes, alignments
+std::string format_hex(uint64_t value);
 // "0x40000000-0x4fffffff" (last byte inclusive, as /proc/iomem writes ranges).
 std::string format_range(const AddressRange& r);
 // "64 MiB", "2 GiB", "4 KiB", else "12345 bytes".
