@@ -14,7 +14,9 @@ RUNZ       := $(abspath $(BUILD_DIR))/runz
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config g++ \
 	libseccomp-dev libcap-dev nlohmann-json3-dev \
 	libgtest-dev libgmock-dev googletest libbenchmark-dev \
+	libtomlplusplus-dev \
 	busybox-static iproute2 python3 jq \
+	qemu-system-x86 python3-fusepy fuse3 xz-utils \
 	runc crun hyperfine
 
 export DEBIAN_FRONTEND := noninteractive

@@ -288,6 +288,24 @@ new_guest_bundle() {
     echo "$b"
 }
 
+# linux_guest_config: write $T/runz.toml whose [vm] table points at Debian's guest kernel
+# (fetched once into a cache by tests/guests/fetch_linux_kernel.sh) and our guest init;
+# print its path. Skips the test when the kernel cannot be had.
+linux_guest_config() {
+    local paths rc kernel modules init
+    paths=$(bash "$LIB_DIR/../guests/fetch_linux_kernel.sh" "${KERNEL_CACHE:-/var/cache/runz-tests/linux}" 2>"$T/.fetch.err")
+    rc=$?
+    [[ $rc == 77 ]] && skip "no guest kernel: $(cat "$T/.fetch.err")"
+    [[ $rc == 0 ]] || fail "fetch_linux_kernel.sh failed: $(cat "$T/.fetch.err")"
+    kernel=$(sed -n 's/^kernel=//p' <<<"$paths")
+    modules=$(sed -n 's/^modules=//p' <<<"$paths")
+    init=${RUNZ_GUEST_INIT:-$(cd "$LIB_DIR/../.." && pwd)/build/runz-guest-init}
+    [[ -x $init ]] || skip "runz-guest-init not built at $init (set RUNZ_GUEST_INIT)"
+    printf '[vm]\nlinux_kernel = "%s"\nlinux_modules = "%s"\nguest_init = "%s"\n' \
+        "$kernel" "$modules" "$init" >"$T/runz.toml"
+    echo "$T/runz.toml"
+}
+
 # ---------------------------------------------------------------- leftovers
 
 # marker_pids: pids of processes whose environment has this test's marker

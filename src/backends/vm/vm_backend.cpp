@@ -15,6 +15,7 @@
 #include "backends/vm/vm_monitor.hpp"
 #include "backends/vm/vm_plan.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace runz::backends::vm {
 namespace {
@@ -29,6 +30,15 @@ std::vector<std::string> vmm_capabilities(GuestFamily family) {
           "CAP_MKNOD", "CAP_SETGID", "CAP_SETUID"};
 }
 
+
+// The exit status a Linux guest's init left in the status share, if it is a valid one.
+std::optional<int> read_guest_status(const std::string& dir) {
+  auto text = read_file(path_join(dir, "exit-status"));
+  if (!text) return std::nullopt;
+  auto n = parse_int(trim(*text));
+  if (!n || *n < 0 || *n > 255) return std::nullopt;
+  return static_cast<int>(*n);
+}
 
 vm::ResourceHints vm_hints(const backends::ResourceHints& h) {
   return {h.cpu_quota, h.cpu_period, h.cpuset_cpus, h.memory_limit};
@@ -74,8 +84,13 @@ class VmBackend final : public Backend {
     const std::string image_fd = "/proc/self/fd/" + std::to_string(kFirstFileFd);
     if (plan.kernel == image_in_root_) plan.kernel = image_fd;
     if (plan.initrd == image_in_root_) plan.initrd = image_fd;
+    std::string status_dir;
     if (family_ == GuestFamily::linux) {
       TRY(plan.initrd, write_guest_initramfs(req));
+      // isa-debug-exit keeps 7 bits of a status; our init writes all 8 here too.
+      status_dir = path_join(path_join(host_.root, req.id), "guest-status");
+      TRYV(mkdir_p(status_dir, 0700));
+      plan.shares.push_back({"runzstatus", status_dir, false});
     }
     if (req.spec->process->terminal) plan.console = Console::serial_terminal;
     TRY(auto argv, vmm_->command(plan));
@@ -90,12 +105,14 @@ class VmBackend final : public Backend {
     monitor.rootfs = rootfs_;
     if (plan.kernel == image_fd || plan.initrd == image_fd) monitor.rootfs_files = {image_in_root_};
     const Vmm* vmm = vmm_.get();
-    monitor.decode = [vmm, plan](int status, const QmpSeen& seen) {
+    monitor.decode = [vmm, plan, status_dir](int status, const QmpSeen& seen) {
       ExitEvidence evidence;
       evidence.guest_started = seen.greeted;
       evidence.shutdown_reason = seen.shutdown_reason;
       evidence.guest_panicked = seen.panicked;
       VmExit end = vmm->decode_exit(status, plan, evidence);
+      if (end.how == ExitHow::debug_exit && !status_dir.empty())
+        if (auto full = read_guest_status(status_dir)) end.code = *full;
       return GuestEnd{end.code, end.message};
     };
     oci::Spec spec = monitor_spec(*req.spec, argv, vmm_capabilities(family_));
