@@ -29,6 +29,7 @@ state=$tmp/state
 cleanup() {
     local rc=$?
     "$RUNZ" --root "$state" delete --force "$id" >/dev/null 2>&1 || true
+    "$RUNZ" --root "$state" delete --force "$id-vm" >/dev/null 2>&1 || true
     # --one-file-system: never walk into a mount, should one have been left behind.
     rm -rf --one-file-system "$tmp" 2>/dev/null || echo "demo: could not remove $tmp" >&2
     exit "$rc"
@@ -94,7 +95,33 @@ left=$("$RUNZ" --root "$state" list -q 2>/dev/null || true)
 [ -z "$left" ] || { echo "demo: container still listed after run: $left" >&2; ok=0; }
 [ "$ok" -eq 1 ] || fail "the container did not look as expected (see above)"
 
-step "6. After: the host is unchanged; '$RUNZ --root $state list' shows nothing left"
+step "6. A VM-isolated guest: a bare-metal kernel image as the container's workload"
+if ! command -v qemu-system-x86_64 >/dev/null; then
+    echo "    qemu-system-x86_64 is not installed: skipping (apt-get install qemu-system-x86)"
+else
+    guests=$tmp/guests
+    bash "$repo/tests/guests/build.sh" "$guests" >/dev/null || fail "building the demo guest failed"
+    bash "$repo/tests/guests/make_bundle.sh" "$guests/hello.elf" "$tmp/guest-bundle" "exit=42" >/dev/null
+    echo "    rootfs: only /hello.elf, a 32-bit PVH kernel built from tests/guests (no Linux inside)"
+    echo "    process.args: $(jq -c .process.args "$tmp/guest-bundle/config.json")  (args[1:] = the kernel command line)"
+    echo "    no annotation needed: runz sees the PVH note in the ELF and picks the vm kind"
+    echo "    $RUNZ --root $state run --bundle $tmp/guest-bundle $id-vm"
+    set +e
+    "$RUNZ" --root "$state" run --bundle "$tmp/guest-bundle" "$id-vm" | tee "$tmp/guest.out" | sed 's/^/    | /'
+    vrc=${PIPESTATUS[0]}
+    set -e
+    echo "    exit status: $vrc"
+    cat <<'EOF'
+    - The guest's serial console is the container's stdout; it asked to exit with 42
+      (through QEMU's isa-debug-exit device) and that is the container's exit status.
+    - The container's init was a runz monitor running QEMU (microvm, TCG on this host:
+      see `runz check`) inside the container's cgroup and namespaces.
+EOF
+    [ "$vrc" -eq 42 ] || fail "the VM guest exited with $vrc, expected 42"
+    grep -q 'hello from a runz guest' "$tmp/guest.out" || fail "no guest output"
+fi
+
+step "7. After: the host is unchanged; '$RUNZ --root $state list' shows nothing left"
 echo "    hostname: $(hostname)"
 echo "    mounts: $(wc -l < /proc/self/mounts)"
 echo

@@ -58,7 +58,7 @@ const std::vector<Command>& commands() {
       create_command(), start_command(),  run_command(),      exec_command(),      state_command(),
       kill_command(),   delete_command(), list_command(),     pause_command(),     resume_command(),
       ps_command(),     events_command(), update_command(),   spec_command(),
-      features_command(), checkpoint_command(), restore_command(),
+      features_command(), check_command(), checkpoint_command(), restore_command(),
   };
   return all;
 }

@@ -64,6 +64,7 @@ Command ps_command();
 Command events_command();
 Command update_command();
 Command features_command();
+Command check_command();
 Command checkpoint_command();
 Command restore_command();
 
