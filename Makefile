@@ -52,6 +52,7 @@ test: build
 
 bench: build
 	RUNZ=$(RUNZ) bench/lifecycle
+	RUNZ=$(RUNZ) bench/vmboot
 
 clean:
 	rm -rf $(BUILD_DIR)
