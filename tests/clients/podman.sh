@@ -263,6 +263,29 @@ step_update() {
     run_ok "rm -f" pm rm --force --time 0 u1
 }
 
+# The vm kind under podman: an image holding only a bare-metal PVH guest. podman sees an
+# ordinary container: output, exit status, logs, stop.
+step_vm_guest() {
+    command -v qemu-system-x86_64 >/dev/null || { skip_step "qemu-system-x86_64 is not installed"; return; }
+    local vimg=localhost/runz-pvh-guest:latest
+    bash "$LIB_DIR/../guests/build.sh" "$T/guests" >/dev/null || { bad "building the test guests"; return 1; }
+    mkdir -p "$T/vmimage" && cp "$T/guests/hello.elf" "$T/guests/spin.elf" "$T/vmimage/"
+    tar --numeric-owner -C "$T/vmimage" -cf "$T/vmimage.tar" . || { bad "tar of the guest image"; return 1; }
+    run_ok "podman import (guest image)" pm import "$T/vmimage.tar" "$vimg" || return 1
+    run_rc 7 "run --rm a PVH guest that exits with 7" pm run --rm "${RUN[@]}" "$vimg" /hello.elf exit=7
+    expect_match "the guest's console on stdout" "$OUT" "hello from a runz guest"
+    run_ok "run -d a guest that runs until stopped" pm run -d --name vm1 "${RUN[@]}" "$vimg" /spin.elf || return 1
+    vm1_printed() { pm logs vm1 2>&1 | grep -q spinning; }
+    wait_until 10 vm1_printed || bad "no guest output in podman logs after 10 s"
+    run_ok "logs" pm logs vm1
+    expect_match "the guest console in podman logs" "$OUT" "spinning"
+    run_rc any "exec into a VM container fails" pm exec vm1 /hello.elf
+    expect_match "the exec error says why" "$ERR" "vm"
+    run_ok "stop --time 2 (no ACPI in this guest: SIGTERM, then SIGKILL)" pm stop --time 2 vm1
+    run_ok "rm" pm rm vm1
+    run_ok "rmi" pm rmi "$vimg"
+}
+
 run_step "setup: import a busybox image, runz from containers.conf" step_setup
 ((FAILS == 0)) || finish    # nothing else can run
 run_step "run --rm: output, exit status, errors" step_run_rm
@@ -277,4 +300,5 @@ run_step "pause, unpause" step_pause
 run_step "top" step_top
 run_step "logs" step_logs
 run_step "update" step_update
+run_step "a VM-isolated guest (vm kind)" step_vm_guest
 finish
