@@ -1,5 +1,5 @@
 #!/bin/bash
-# build.sh OUTDIR: builds the test guests into OUTDIR (hello.elf, echo.elf, spin.elf,
+# build.sh OUTDIR: builds the test guests into OUTDIR (hello.elf, echo.elf, spin.elf, crash.elf,
 # hello-mb.elf) with the host gcc/ld only. Idempotent; takes well under a second.
 set -euo pipefail
 
@@ -31,7 +31,7 @@ compile irq.c irq.o
 compile irq_wait.S irq_wait.o
 compile pvh_entry.S pvh_entry.o
 compile multiboot_entry.S multiboot_entry.o
-for g in hello echo spin; do compile "$g.c" "$g.o"; done
+for g in hello echo spin crash; do compile "$g.c" "$g.o"; done
 
 # link NAME ENTRY OBJS...: a temp name then rename, so OUTDIR never holds a half-written image
 link() {
@@ -40,7 +40,7 @@ link() {
         -o "$OBJ/$name" "$@"
     mv -f "$OBJ/$name" "$OUT/$name"
 }
-for g in hello echo spin; do
+for g in hello echo spin crash; do
     link "$g.elf" pvh_start "$OBJ/pvh_entry.o" "$OBJ/boot.o" "$OBJ/guest.o" "$OBJ/irq.o" "$OBJ/irq_wait.o" "$OBJ/$g.o"
 done
 link hello-mb.elf mb_start "$OBJ/multiboot_entry.o" "$OBJ/boot.o" "$OBJ/guest.o" "$OBJ/irq.o" "$OBJ/irq_wait.o" "$OBJ/hello.o"

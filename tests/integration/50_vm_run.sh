@@ -1,7 +1,8 @@
 #!/bin/bash
 # vm kind: an image whose process.args[0] is a bare-metal guest (a PVH ELF, a multiboot
 # kernel) runs as a microVM without any annotation; the guest's serial console is the
-# container's stdout and its isa-debug-exit code is the container's exit code. state, ps
+# container's stdout and its isa-debug-exit code is the container's exit code; a guest that
+# crashes (triple fault) fails with a reason. state, ps
 # and list see the VMM's monitor as the container's init; exec fails at once.
 . "$(dirname "$0")/lib.sh"
 need_qemu
@@ -23,6 +24,15 @@ id=$(new_id)
 run_cap rt run --bundle "$b" "$id"
 assert_eq 5 "$RC" "exit code of the multiboot guest (stderr: $ERR)"
 assert_contains "$OUT" "hello from a runz guest" "multiboot guest console"
+rt delete "$id" 2>/dev/null
+
+# a guest that triple-faults: a failure with a reason, never a clean 0
+b=$(new_guest_bundle crash)
+id=$(new_id)
+run_cap rt run --bundle "$b" "$id"
+assert_ne 0 "$RC" "exit status of a crashed guest"
+assert_contains "$OUT" "crashing" "the crash guest's console"
+assert_contains "$ERR" "reset" "the reason on stderr"
 rt delete "$id" 2>/dev/null
 
 # the lifecycle: created (VMM not started), running, stopped, with the kind recorded
