@@ -65,11 +65,27 @@ new_cell_bundle() {
     echo "$b"
 }
 
-# cell_field NAME FILE: a file of the simulated cell called NAME ("" when there is none)
+# cell_name ID: the cell runz names after container ID: the id itself up to 31 bytes, else
+# its first 22 bytes, "-" and the FNV-1a hash of the id in 8 hex digits
+cell_name() {
+    python3 -c '
+import sys
+i = sys.argv[1]
+if len(i) <= 31:
+    print(i)
+else:
+    h = 2166136261
+    for c in i.encode():
+        h = ((h ^ c) * 16777619) & 0xffffffff
+    print("%s-%08x" % (i[:22], h))' "$1"
+}
+
+# cell_field ID FILE: a file of the simulated cell of container ID ("" when there is none)
 cell_field() {
-    local d
+    local d name
+    name=$(cell_name "$1")
     for d in "$JH_SYSFS"/cells/*/; do
-        [[ $(cat "$d/name" 2>/dev/null) == "$1" ]] && { cat "$d/$2"; return 0; }
+        [[ $(cat "$d/name" 2>/dev/null) == "$name" ]] && { cat "$d/$2"; return 0; }
     done
     echo ""
 }
@@ -81,7 +97,7 @@ alloc_count() {
     [[ -s $f ]] || { echo 0; return; }
     jq ".allocations | length" "$f"
 }
-# wait_cell NAME STATE [SECONDS]: until the simulated cell is in STATE (the monitor starts
+# wait_cell ID STATE [SECONDS]: until the simulated cell is in STATE (the monitor starts
 # the cell right after `runz start` returns)
 wait_cell() {
     local i
