@@ -90,7 +90,7 @@ cell_field() {
     echo ""
 }
 # cell_count: non-root cells in the simulator
-cell_count() { local n; n=$(find "$JH_SYSFS/cells" -mindepth 1 -maxdepth 1 -type d | wc -l); echo $((n - 1)); }
+cell_count() { find "$JH_SYSFS/cells" -mindepth 1 -maxdepth 1 -type d ! -name 0 2>/dev/null | wc -l; }
 # alloc_count: containers holding partition resources
 alloc_count() {
     local f=$ROOT/partition-allocations.json
