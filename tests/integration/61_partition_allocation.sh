@@ -77,4 +77,25 @@ rtc kill "$id" TERM
 wait "$runpid"; rc=$?
 assert_eq 143 "$rc" "exit status after kill TERM (stderr: $(cat "$T/run.err"))"
 assert_eq 0 "$(cell_count)" "cells after run"
+# crash recovery: a container whose runz state vanished (its init killed behind runz's back,
+# its state dir removed) leaves a cell and an allocation; the next create destroys the cell
+# and frees its resources, and a cell destroyed outside runz frees its allocation
+b=$(new_cell_bundle "PRINT=orphan")
+orphan=$(new_id)
+assert_ok rtc create --bundle "$b" "$orphan"
+kill -9 "$(state_field "$orphan" pid)"
+rm -rf "${ROOT:?}/$orphan"
+b=$(new_cell_bundle "PRINT=gone")
+gone=$(new_id)
+assert_ok rtc create --bundle "$b" "$gone"
+"$T/bin/jailhouse" cell destroy --name "$(cell_name "$gone")" || fail "jailhouse cell destroy"
+b=$(new_cell_bundle "PRINT=next")
+id=$(new_id)
+assert_ok rtc create --bundle "$b" "$id"
+assert_eq "" "$(cell_field "$orphan" state)" "the orphan's cell is destroyed"
+assert_eq 1 "$(cell_count)" "cells: only the new one"
+assert_eq 1 "$(alloc_count)" "allocations: the new container's only"
+assert_ok rtc delete --force "$gone"
+assert_ok rtc delete --force "$id"
+assert_eq 0 "$(alloc_count)" "allocations at the end"
 pass

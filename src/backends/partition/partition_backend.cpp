@@ -21,6 +21,7 @@
 #include "backends/partition/partition_monitor.hpp"
 #include "backends/partition/remoteproc/remoteproc.hpp"
 #include "backends/resource_hints.hpp"
+#include "linux/proc.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -152,6 +153,7 @@ class PartitionBackend final : public Backend {
     for (auto& c : cells) live.insert(c.name);
     TRY(auto dropped, alloc.reconcile([&](const Allocation& a) { return live.contains(jailhouse::cell_name_for(a.container_id)); }));
     for (auto& id : dropped) log::info("partition: released the resources of " + id + " (its cell is gone)");
+    TRYV(destroy_orphan_cells(jh, alloc, live));
 
     TRY(Allocation a, alloc.allocate(req.id, request_));
     const std::string name = jailhouse::cell_name_for(req.id);
@@ -197,6 +199,20 @@ class PartitionBackend final : public Backend {
                                  console_note));
     undo.undo = nullptr;
     return pid;
+  }
+
+  // A runz cell whose container is gone (no state directory, the allocating process dead):
+  // left by a create that failed after its init was made, or by a runz killed mid-delete.
+  Result<void> destroy_orphan_cells(const JailhouseCli& jh, Allocator& alloc, const std::set<std::string>& live) {
+    TRY(auto held, alloc.list());
+    for (const auto& a : held) {
+      if (!live.contains(jailhouse::cell_name_for(a.container_id))) continue;
+      if (path_exists(path_join(host_.root, a.container_id)) || linux::process_is(a.owner_pid, a.owner_start)) continue;
+      log::info("partition: destroying the cell of " + a.container_id + " (its container is gone)");
+      TRYV(teardown_cell(jh, jailhouse::cell_name_for(a.container_id)));
+      TRYV(alloc.release(a.container_id));
+    }
+    return {};
   }
 
   // ---- remoteproc ----
