@@ -86,6 +86,7 @@ class Backend {
 
 std::unique_ptr<Backend> make_process_backend();
 std::unique_ptr<Backend> make_vm_backend(const HostContext& host);
+std::unique_ptr<Backend> make_partition_backend(const HostContext& host);
 
 // The init of a non-process kind: the process backend's sandbox around a monitor.
 // `request.monitor` must be set; the spec is the monitor's (see CreateRequest::monitor).

@@ -1,5 +1,7 @@
 #include "core/detect.hpp"
 
+#include "backends/partition/boot_config.hpp"
+#include "backends/partition/partition_host.hpp"
 #include "backends/vm/guest_file.hpp"
 #include "backends/vm/guest_image.hpp"
 
@@ -30,8 +32,7 @@ bool args0_is_guest(const oci::Spec& spec, const std::string& rootfs) {
 Result<std::unique_ptr<backends::Backend>> backend_for_kind(std::string_view kind, const backends::HostContext& host) {
   if (kind == "process") return backends::make_process_backend();
   if (kind == "vm") return backends::make_vm_backend(host);
-  if (kind == "partition")
-    return fail_user("workload kind \"partition\" is not available in this build of runz");
+  if (kind == "partition") return backends::make_partition_backend(host);
   return fail_user("unknown workload kind \"" + std::string(kind) + "\" (annotation runz.workload)");
 }
 
@@ -41,6 +42,12 @@ Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, co
   // 1. An explicit annotation always wins.
   if (auto it = spec.annotations.find("runz.workload"); it != spec.annotations.end())
     return backend_for_kind(it->second, host);
+  // 2. runPHI's boot config: a partition when the host has a partitioning backend; without
+  // one, a VM when process.args[0] can boot in one (rule 3 says so), else a process.
+  if (backends::partition::has_boot_config(rootfs)) {
+    TRY(auto platform, backends::partition::load_host_platform(host));
+    if (platform.enabled()) return backend_for_kind("partition", host);
+  }
   // 3. A guest kernel as process.args[0].
   if (args0_is_guest(spec, rootfs)) return backend_for_kind("vm", host);
   return backend_for_kind("process", host);

@@ -264,10 +264,15 @@ Result<Allocation> pick_all(const PartitionPlatform& p, const Table& table, cons
   Usage u = usage_of(table);
   Allocation a;
   a.container_id = id;
-  TRY(a.cpus, pick_cpus(p, u, req));
-  TRY(a.memory, pick_memory(p, u, req.memory));
-  TRY(a.ivshmem, pick_comm(p, u, req.ivshmem));
-  TRY(a.devices, pick_devices(p, u, req.devices));
+  // A remote processor brings its own CPU and memory (TCM, carveouts): only the core is held.
+  if (p.backend != BackendKind::remoteproc) {
+    TRY(a.cpus, pick_cpus(p, u, req));
+    TRY(a.memory, pick_memory(p, u, req.memory));
+    TRY(a.ivshmem, pick_comm(p, u, req.ivshmem));
+    TRY(a.devices, pick_devices(p, u, req.devices));
+  } else if (req.rpu.empty()) {
+    return fail_user("cannot allocate: the remoteproc backend runs images on a remote processor, and none was asked for");
+  }
   TRY(a.rpu, pick_rpu(p, u, req.rpu));
   a.owner_pid = ::getpid();
   if (auto st = linux::read_proc_stat(a.owner_pid)) a.owner_start = st->start_time;

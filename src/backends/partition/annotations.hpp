@@ -9,18 +9,14 @@
 #include <vector>
 
 #include "backends/partition/boot_config.hpp"
+#include "backends/resource_hints.hpp"
 #include "backends/partition/cpu_list.hpp"
 #include "util/result.hpp"
 
 namespace runz::backends::partition {
 
-// The parts of linux.resources a partition request defaults from (the caller fills it).
-struct ResourceHints {
-  std::optional<int64_t> cpu_quota;    // cpu.quota in µs; absent or <= 0: no quota
-  std::optional<uint64_t> cpu_period;  // cpu.period in µs; absent: the kernel's 100000
-  std::string cpuset_cpus;             // cpu.cpus ("2-3"); "" when absent
-  std::optional<int64_t> memory_limit; // memory.limit in bytes; absent or <= 0: none
-};
+// The parts of linux.resources a partition request defaults from (backends::resource_hints).
+using ResourceHints = backends::ResourceHints;
 
 constexpr uint64_t kDefaultMemory = 64ull << 20;
 
