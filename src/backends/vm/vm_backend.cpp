@@ -24,6 +24,7 @@ namespace runz::backends::vm {
 namespace {
 
 constexpr int64_t kKvmMajor = 10, kKvmMinor = 232;
+constexpr int64_t kTunMajor = 10, kTunMinor = 200;  // /dev/net/tun
 
 // What QEMU needs beyond an unprivileged root: a Linux guest's 9p root serves files of any
 // owner (security_model=none acts as the guest's root); a bare-metal guest needs nothing.
@@ -83,8 +84,10 @@ class VmBackend final : public Backend {
   }
 
   std::vector<linux::DeviceRule> init_devices() const override {
-    if (planned_.plan.accel != Accel::kvm) return {};
-    return {linux::DeviceRule{true, 'c', kKvmMajor, kKvmMinor, "rwm"}};
+    std::vector<linux::DeviceRule> rules;
+    if (planned_.plan.accel == Accel::kvm) rules.push_back({true, 'c', kKvmMajor, kKvmMinor, "rwm"});
+    if (networked()) rules.push_back({true, 'c', kTunMajor, kTunMinor, "rwm"});  // the monitor makes the tap
+    return rules;
   }
 
   Result<pid_t> create(const CreateRequest& req) override {
