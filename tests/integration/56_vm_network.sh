@@ -1,0 +1,74 @@
+#!/bin/bash
+# vm kind, network: the interface of the container's network namespace (a veth here, as CNI
+# would make it) is handed to a Linux guest — a tap joined to it by tc mirred, the address
+# moved into the guest — and the guest reaches the veth's peer in another namespace. With
+# runz.vm.network=none the guest has no NIC; with =tap and no interface, start fails. The
+# tap goes away with the VM.
+. "$(dirname "$0")/lib.sh"
+need_qemu
+command -v ip >/dev/null || skip "ip (iproute2) not installed"
+RT_TIMEOUT=120
+config=$(linux_guest_config) || exit $?
+
+net=10.201.$(( $$ % 250 ))
+# container_netns: a netns holding one end of a veth (NET.2/24, default route via NET.1),
+# the other end in a peer netns (NET.1/24); prints "CONTAINER_NS PEER_NS"
+container_netns() {
+    local cns peer
+    cns=$(new_netns) || exit 1
+    peer=$(new_netns) || exit 1
+    ip -n "$cns" link add eth0 type veth peer name peer0 netns "$peer" || fail "veth pair"
+    ip -n "$peer" addr add "$net.1/24" dev peer0 && ip -n "$peer" link set peer0 up &&
+        ip -n "$cns" addr add "$net.2/24" dev eth0 && ip -n "$cns" link set eth0 up &&
+        ip -n "$cns" link set lo up && ip -n "$cns" route add default via "$net.1" ||
+        fail "configuring the veth pair"
+    echo "$cns $peer"
+}
+
+# guest_bundle NETNS MODE SCRIPT: a Linux-guest bundle in the netns /run/netns/NETNS
+guest_bundle() {
+    local b
+    b=$(new_bundle net) || exit 1
+    set_config "$b" '.annotations["runz.workload"] = "vm" | .annotations["runz.vm.network"] = $mode
+        | .linux.namespaces |= map(if .type == "network" then {type:"network", path:$p} else . end)' \
+        --arg p "/run/netns/$1" --arg mode "$2"
+    set_sh "$b" "$3"
+    echo "$b"
+}
+
+read -r cns peer < <(container_netns)
+[[ -n ${peer:-} ]] || fail "could not make the netns pair"
+b=$(guest_bundle "$cns" auto "ip -o -4 addr show; ip route; ping -c 1 -W 3 $net.1")
+id=$(new_id)
+SECONDS=0
+run_cap rt --config "$config" run --bundle "$b" "$id"
+log "Linux guest with a NIC: ${SECONDS}s"
+assert_eq 0 "$RC" "ping from the guest to the peer (stdout: $OUT, stderr: $ERR)"
+assert_match "$OUT" "inet $net.2/24" "the guest has the container's address"
+assert_contains "$OUT" "default via $net.1" "the guest's default route"
+assert_contains "$OUT" "1 packets received" "ping reply"
+# the address moved to the guest; the tap went with the VM
+ip -n "$cns" -4 addr show dev eth0 | grep -q "$net.2" && fail "the veth kept the guest's address"
+taps=$(ip -n "$cns" -o link show | grep -c ': tap') || true
+assert_eq 0 "$taps" "taps left in the container's netns after the VM ended"
+rt delete "$id" 2>/dev/null
+
+# mode none: no NIC at all (only lo)
+read -r cns2 peer2 < <(container_netns)
+b=$(guest_bundle "$cns2" none "ls /sys/class/net; ping -c 1 -W 2 $net.1 && exit 9; exit 0")
+id=$(new_id)
+run_cap rt --config "$config" run --bundle "$b" "$id"
+assert_eq 0 "$RC" "a guest with runz.vm.network=none must not reach the peer (stdout: $OUT, stderr: $ERR)"
+assert_eq lo "$(echo "$OUT" | tr -d '\r' | grep -vE '^$|PING|packets|^ping' | head -1)" "interfaces of a guest without a NIC"
+ip -n "$cns2" -4 addr show dev eth0 | grep -q "$net.2" || fail "mode none took the veth's address"
+rt delete "$id" 2>/dev/null
+
+# mode tap with nothing to hand over: start fails with a message
+empty=$(new_netns)
+b=$(guest_bundle "$empty" tap "true")
+id=$(new_id)
+run_cap rt --config "$config" run --bundle "$b" "$id"
+assert_ne 0 "$RC" "runz.vm.network=tap without an interface"
+assert_contains "$ERR" "no interface to hand over" "message for runz.vm.network=tap without an interface"
+rt delete --force "$id" 2>/dev/null
+pass
