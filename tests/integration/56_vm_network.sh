@@ -53,6 +53,42 @@ taps=$(ip -n "$cns" -o link show | grep -c ': tap') || true
 assert_eq 0 "$taps" "taps left in the container's netns after the VM ended"
 rt delete "$id" 2>/dev/null
 
+# while the VM runs: the tap is the container's (named by its id), only the monitor holds
+# CAP_NET_ADMIN (QEMU got the tap's fd and none of it), and SIGKILL takes the tap away
+read -r cns3 peer3 < <(container_netns)
+b=$(guest_bundle "$cns3" auto "sleep 60")
+id=$(new_id)
+tap=$(python3 -c 'import sys
+h = 0xcbf29ce484222325
+for c in sys.argv[1].encode(): h = ((h ^ c) * 0x100000001b3) % 2**64
+print("tap" + ("%016x" % h)[:10])' "$id")
+assert_ok rt --config "$config" create --bundle "$b" "$id"
+assert_ok rt start "$id"
+monitor=$(state_field "$id" pid)
+for ((i = 0; i < 100; i++)); do
+    qemu=$(cat "/proc/$monitor/task/$monitor/children" 2>/dev/null | awk '{print $1}')
+    [[ -n $qemu ]] && ip -n "$cns3" link show "$tap" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+[[ -n $qemu ]] || fail "no VMM under the monitor $monitor"
+ip -n "$cns3" link show "$tap" >/dev/null 2>&1 || fail "no tap $tap in the container's netns: $(ip -n "$cns3" -o link)"
+net_caps=$(( (1 << 12) | (1 << 8) ))   # CAP_NET_ADMIN, CAP_SETPCAP
+for set in CapEff CapPrm CapBnd CapAmb CapInh; do
+    v=$(awk -v s="$set:" '$1 == s {print $2}' "/proc/$qemu/status")
+    (( 0x$v & net_caps )) && fail "the VMM has CAP_NET_ADMIN or CAP_SETPCAP in $set ($v)"
+done
+v=$(awk '$1 == "CapEff:" {print $2}' "/proc/$monitor/status")
+(( 0x$v & (1 << 12) )) || fail "the monitor lacks CAP_NET_ADMIN ($v)"
+log "tap $tap; monitor $monitor CapEff $v; VMM $qemu ($(tr '\0' ' ' <"/proc/$qemu/cmdline" | grep -o -- '-netdev [^ ]*')) $(grep -E '^Cap(Eff|Bnd)' "/proc/$qemu/status" | tr -s '\t\n' '  ')"
+assert_ok rt kill "$id" KILL
+wait_status "$id" stopped 20
+for ((i = 0; i < 50; i++)); do
+    ip -n "$cns3" link show "$tap" >/dev/null 2>&1 || break
+    sleep 0.1
+done
+ip -n "$cns3" link show "$tap" >/dev/null 2>&1 && fail "tap $tap outlived a VM killed by SIGKILL"
+rt delete "$id" 2>/dev/null
+
 # mode none: no NIC at all (only lo)
 read -r cns2 peer2 < <(container_netns)
 b=$(guest_bundle "$cns2" none "echo nics: \$(ls /sys/class/net); ping -c 1 -W 2 $net.1 && exit 9; exit 0")
