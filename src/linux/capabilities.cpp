@@ -66,7 +66,8 @@ Result<void> apply_capability_sets(const oci::CapabilitySets& s) {
 
 Result<void> drop_capabilities(const std::vector<int>& caps) {
   for (int c : caps)
-    if (cap_drop_bound(c) != 0 && errno != EINVAL) return fail_sys("drop capability " + std::to_string(c) + " from the bounding set");
+    if (cap_drop_bound(c) != 0 && errno != EINVAL)
+      return fail_sys("drop capability " + std::to_string(c) + " from the bounding set");
   cap_t now = cap_get_proc();
   if (!now) return fail_sys("read the process's capabilities");
   std::vector<cap_value_t> values(caps.begin(), caps.end());

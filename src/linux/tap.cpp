@@ -10,7 +10,8 @@
 namespace runz::linux {
 
 Result<Fd> create_tap(const std::string& name) {
-  if (name.empty() || name.size() >= IFNAMSIZ) return fail_user("tap name \"" + name + "\" is not a valid interface name");
+  if (name.empty() || name.size() >= IFNAMSIZ)
+    return fail_user("tap name \"" + name + "\" is not a valid interface name");
   Fd fd(::open("/dev/net/tun", O_RDWR | O_CLOEXEC));
   if (!fd) return fail_sys("open /dev/net/tun");
   ifreq req{};

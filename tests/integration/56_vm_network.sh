@@ -3,7 +3,7 @@
 # would make it) is handed to a Linux guest — a tap joined to it by tc mirred, the address
 # moved into the guest — and the guest reaches the veth's peer in another namespace. With
 # runz.vm.network=none the guest has no NIC; with =tap and no interface, start fails. The
-# tap goes away with the VM.
+# tap goes away with the VM. The host's own network namespace is never handed over.
 . "$(dirname "$0")/lib.sh"
 need_qemu
 command -v ip >/dev/null || skip "ip (iproute2) not installed"
@@ -107,4 +107,19 @@ run_cap rt --config "$config" run --bundle "$b" "$id"
 assert_ne 0 "$RC" "runz.vm.network=tap without an interface"
 assert_contains "$ERR" "no interface to hand over" "message for runz.vm.network=tap without an interface"
 rt delete --force "$id" 2>/dev/null
+
+# the host's network namespace (none of its own, or joined by a path to runz's own) is never
+# handed over: =tap fails create, before anything is touched (auto gives no NIC)
+b=$(new_bundle hostnet)
+set_config "$b" '.annotations["runz.workload"] = "vm" | .annotations["runz.vm.network"] = "tap"
+    | .linux.namespaces |= map(select(.type != "network"))'
+id=$(new_id)
+assert_fail rt --config "$config" create --bundle "$b" "$id"
+assert_contains "$ERR" "network namespace of the container's own" "=tap in the host's netns"
+assert_no_leftovers "$id"
+set_config "$b" '.linux.namespaces += [{type: "network", path: "/proc/self/ns/net"}]'
+id=$(new_id)
+assert_fail rt --config "$config" create --bundle "$b" "$id"
+assert_contains "$ERR" "network namespace of the container's own" "=tap in runz's netns joined by path"
+assert_no_leftovers "$id"
 pass

@@ -143,7 +143,8 @@ class HermitKind : public GuestKind {
     uint32_t mask = ipv4_netmask(net.prefix);
     std::string dotted = std::to_string(mask >> 24) + "." + std::to_string((mask >> 16) & 0xff) + "." +
                          std::to_string((mask >> 8) & 0xff) + "." + std::to_string(mask & 0xff);
-    std::string words = "-ip " + net.address + (net.gateway.empty() ? "" : " -gateway " + net.gateway) + " -mask " + dotted;
+    std::string words =
+        "-ip " + net.address + (net.gateway.empty() ? "" : " -gateway " + net.gateway) + " -mask " + dotted;
     plan.cmdline = join_nonempty({words, plan.cmdline});
     return {};
   }

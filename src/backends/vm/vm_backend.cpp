@@ -2,6 +2,7 @@
 // container's init is a monitor that runs the VMM as its child (vm_monitor.hpp) inside the
 // container's cgroup and namespaces, in the host's mount view where QEMU lives.
 #include <linux/capability.h>
+#include <sys/stat.h>
 
 #include <chrono>
 
@@ -49,6 +50,18 @@ std::optional<int> read_guest_status(const std::string& dir) {
   return static_cast<int>(*n);
 }
 
+// Whether the container has a network namespace of its own (new, or joined by a path that
+// is not runz's own). In the host's namespace the guest must never take an interface over.
+bool own_network_namespace(const oci::Spec& spec) {
+  const oci::Namespace* ns = spec.linux.find_namespace("network");
+  if (!ns) return false;
+  if (ns->path.empty()) return true;
+  struct stat theirs{}, ours{};
+  // A bad path fails create later, with its own message.
+  if (::stat(ns->path.c_str(), &theirs) != 0 || ::stat("/proc/self/ns/net", &ours) != 0) return true;
+  return theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino;
+}
+
 vm::ResourceHints vm_hints(const backends::ResourceHints& h) {
   return {h.cpu_quota, h.cpu_period, h.cpuset_cpus, h.memory_limit};
 }
@@ -69,6 +82,11 @@ class VmBackend final : public Backend {
     timeout_ = settings.shutdown_timeout;
     family_ = family_for(image);
     net_mode_ = settings.net;
+    if (!own_network_namespace(spec)) {
+      if (net_mode_ == NetMode::tap)
+        return fail_user("runz.vm.network=tap needs a network namespace of the container's own (it shares the host's)");
+      net_mode_ = NetMode::none;
+    }
     GuestInputs in{image, file.in_root, spec.process->args, spec.process->env, rootfs, spec.root.readonly, "", {}};
     if (family_ != GuestFamily::baremetal)
       if (auto khz = host_tsc_khz()) in.tsc_khz = *khz;
@@ -161,7 +179,8 @@ class VmBackend final : public Backend {
     net.tap_name = tap_name_for(id);
     net.required = net_mode_ == NetMode::tap;
     std::shared_ptr<const GuestKind> kind = make_guest_kind(family_);
-    net.argv_with_nic = [this, plan, kind](const GuestNetConfig& config, int tap_fd) -> Result<std::vector<std::string>> {
+    net.argv_with_nic = [this, plan, kind](const GuestNetConfig& config,
+                                           int tap_fd) -> Result<std::vector<std::string>> {
       VmPlan p = plan;
       p.net = NetAttachment{tap_fd, config.mac};
       TRYV(kind->configure_network(p, config));
