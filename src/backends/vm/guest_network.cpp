@@ -43,10 +43,11 @@ Result<std::optional<AttachedNic>> attach_guest_network(const std::string& tap_n
   unsigned tap_index = ::if_nametoindex(tap_name.c_str());
   if (tap_index == 0) return fail_sys("index of " + tap_name);
   TRY(auto nl, linux::Rtnetlink::open());
-  // The guest owns the address now: the namespace must not answer for it.
-  TRYV(linux::delete_ipv4_address(nl, *iface));
   TRYV(linux::redirect_ingress(nl, iface->index, tap_index));
   TRYV(linux::redirect_ingress(nl, tap_index, iface->index));
+  // The guest owns the address now: the namespace must not answer for it. Last, so that a
+  // failure above leaves the interface's configuration as it was.
+  TRYV(linux::delete_ipv4_address(nl, *iface));
   return std::optional<AttachedNic>{std::move(nic)};
 }
 
