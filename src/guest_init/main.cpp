@@ -2,12 +2,14 @@
 // From the initramfs that backends/vm/initramfs.cpp writes it:
 //   1. mounts /dev, /proc, /sys and loads the modules listed in /runz/modules (passing each
 //      the "module.param=value" words of the kernel command line, as modprobe would);
-//   2. mounts the container's rootfs, shared by the host over virtio-9p with the tag
+//   2. brings lo up and, when the kernel command line has "runz.net=" (guest_net_config.hpp),
+//      configures the NIC with that MAC: address, netmask, MTU, default route;
+//   3. mounts the container's rootfs, shared by the host over virtio-9p with the tag
 //      "rootfs", on /newroot, mounts proc, sysfs, devtmpfs, devpts, /dev/shm and /tmp in it,
 //      and makes it the root;
-//   3. runs the process of /runz/process (backends/vm/guest_process.hpp) as a child with its
+//   4. runs the process of /runz/process (backends/vm/guest_process.hpp) as a child with its
 //      env, cwd, hostname, groups, gid, uid and umask, reaping every orphan meanwhile;
-//   4. reports the process's exit status (its code, or 128+signal) through QEMU's
+//   5. reports the process's exit status (its code, or 128+signal) through QEMU's
 //      isa-debug-exit at port 0xf4 (QEMU then exits with (status << 1) | 1), falling back
 //      to a power-off when there is no such device. When the host also shares a directory
 //      with the 9p tag "runzstatus", the status is first written to its file "exit-status"
@@ -15,11 +17,16 @@
 // Any failure of the init itself prints "runz-guest-init: <what>: <errno text>" on the
 // console and reports 127. A command that cannot be found reports 127, one that cannot be
 // executed 126 (the shells' convention).
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <netinet/in.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -37,12 +44,14 @@
 #include <string_view>
 #include <vector>
 
+#include "backends/vm/guest_net_config.hpp"
 #include "backends/vm/guest_process.hpp"
 
 extern char** environ;
 
 namespace {
 
+using runz::backends::vm::GuestNetConfig;
 using runz::backends::vm::GuestProcess;
 
 constexpr int kSetupFailure = 127;
@@ -210,6 +219,89 @@ void load_modules() {
   }
 }
 
+// The interface whose MAC is `mac` (the host gave the NIC the container interface's MAC).
+std::string interface_with_mac(const std::string& mac) {
+  DIR* d = ::opendir("/sys/class/net");
+  if (!d) die("open /sys/class/net");
+  std::string found;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    int fd = ::open(("/sys/class/net/" + std::string(e->d_name) + "/address").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[32];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    if (n >= 17 && ::strncasecmp(buf, mac.c_str(), 17) == 0) found = e->d_name;
+  }
+  ::closedir(d);
+  return found;
+}
+
+sockaddr ipv4_sockaddr(uint32_t host_order) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_addr.s_addr = htonl(host_order);
+  sockaddr out;
+  std::memcpy(&out, &in, sizeof in);
+  return out;
+}
+
+void set_link_up(int sock, const char* name) {
+  ifreq req{};
+  std::strncpy(req.ifr_name, name, IFNAMSIZ - 1);
+  if (::ioctl(sock, SIOCGIFFLAGS, &req) != 0) die(std::string("flags of ") + name);
+  req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+  if (::ioctl(sock, SIOCSIFFLAGS, &req) != 0) die(std::string("bring ") + name + " up");
+}
+
+// The NIC of "runz.net=MAC,ADDRESS/PREFIX,GATEWAY,MTU" on the kernel command line: its
+// address, MTU and the default route; lo comes up either way. The NIC appears once
+// virtio_net probed it; give that a moment.
+void configure_network() {
+  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) die("socket");
+  set_link_up(sock, "lo");
+  std::string prefix = std::string(runz::backends::vm::kGuestNetParam) + "=";
+  std::string value;
+  for (const auto& w : cmdline_words())
+    if (w.starts_with(prefix)) value = w.substr(prefix.size());
+  if (value.empty()) {
+    ::close(sock);
+    return;
+  }
+  auto net = runz::backends::vm::decode_guest_net_param(value);
+  if (!net) {
+    say(net.error().message);
+    report_exit(kSetupFailure);
+  }
+  std::string name;
+  for (int attempt = 0; (name = interface_with_mac(net->mac)).empty(); ++attempt) {
+    if (attempt == 200) die("no network interface with MAC " + net->mac, ENODEV);
+    timespec ms10{0, 10 * 1000 * 1000};
+    ::nanosleep(&ms10, nullptr);
+  }
+  uint32_t address = 0, gateway = 0;
+  runz::backends::vm::parse_ipv4(net->address, address);
+  ifreq req{};
+  std::strncpy(req.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  req.ifr_addr = ipv4_sockaddr(address);
+  if (::ioctl(sock, SIOCSIFADDR, &req) != 0) die("set the address of " + name);
+  req.ifr_netmask = ipv4_sockaddr(runz::backends::vm::ipv4_netmask(net->prefix));
+  if (::ioctl(sock, SIOCSIFNETMASK, &req) != 0) die("set the netmask of " + name);
+  req.ifr_mtu = static_cast<int>(net->mtu);
+  if (::ioctl(sock, SIOCSIFMTU, &req) != 0) die("set the MTU of " + name);
+  set_link_up(sock, name.c_str());
+  if (!net->gateway.empty() && runz::backends::vm::parse_ipv4(net->gateway, gateway)) {
+    rtentry route{};
+    route.rt_dst = ipv4_sockaddr(0);
+    route.rt_genmask = ipv4_sockaddr(0);
+    route.rt_gateway = ipv4_sockaddr(gateway);
+    route.rt_flags = RTF_UP | RTF_GATEWAY;
+    if (::ioctl(sock, SIOCADDRT, &route) != 0) die("add the default route via " + net->gateway);
+  }
+  ::close(sock);
+}
+
 // The 9p channel appears when virtio_mmio probes the device; give it a moment if the
 // probe has not finished yet.
 void mount_rootfs() {
@@ -347,6 +439,7 @@ int main() {
     report_exit(kSetupFailure);
   }
   load_modules();
+  configure_network();
   ::unlink("/init");
   mount_rootfs();
   open_status_channel();

@@ -64,4 +64,24 @@ Result<void> apply_capability_sets(const oci::CapabilitySets& s) {
   return {};
 }
 
+Result<void> drop_capabilities(const std::vector<int>& caps) {
+  for (int c : caps)
+    if (cap_drop_bound(c) != 0 && errno != EINVAL)
+      return fail_sys("drop capability " + std::to_string(c) + " from the bounding set");
+  cap_t now = cap_get_proc();
+  if (!now) return fail_sys("read the process's capabilities");
+  std::vector<cap_value_t> values(caps.begin(), caps.end());
+  int n = static_cast<int>(values.size());
+  bool ok = n == 0 || (cap_set_flag(now, CAP_EFFECTIVE, n, values.data(), CAP_CLEAR) == 0 &&
+                       cap_set_flag(now, CAP_PERMITTED, n, values.data(), CAP_CLEAR) == 0 &&
+                       cap_set_flag(now, CAP_INHERITABLE, n, values.data(), CAP_CLEAR) == 0 && cap_set_proc(now) == 0);
+  int err = errno;
+  cap_free(now);
+  if (!ok) return fail_sys("drop capabilities", err);
+  for (int c : caps)
+    if (cap_set_ambient(c, CAP_CLEAR) != 0 && errno != EINVAL && errno != EPERM)
+      return fail_sys("lower an ambient capability");
+  return {};
+}
+
 }  // namespace runz::linux

@@ -46,7 +46,7 @@ TEST(VmQemu, LinuxGuestWithShareNetQmpSandbox) {
   p.cmdline = "console=ttyS0 quiet";
   p.console = Console::serial_terminal;
   p.shares = {{"rootfs", "/var/lib/c1/root,fs", false}, {"ro", "/data", true}};
-  p.net = NetAttachment{"tap-c1", "52:54:00:12:34:56"};
+  p.net = NetAttachment{5, "52:54:00:12:34:56"};
   p.qmp_socket = "/run/runz/c1/qmp.sock";
   VmDefaults d;
   d.qemu_x86_64 = "/usr/bin/qemu-system-x86_64";
@@ -60,7 +60,7 @@ TEST(VmQemu, LinuxGuestWithShareNetQmpSandbox) {
                   "virtio-9p-device,fsdev=fs0,mount_tag=rootfs", "-fsdev",
                   "local,id=fs1,path=/data,security_model=none,readonly=on", "-device",
                   "virtio-9p-device,fsdev=fs1,mount_tag=ro", "-netdev",
-                  "tap,id=n0,ifname=tap-c1,script=no,downscript=no", "-device",
+                  "tap,id=n0,fd=5", "-device",
                   "virtio-net-device,netdev=n0,mac=52:54:00:12:34:56", "-qmp",
                   "unix:/run/runz/c1/qmp.sock,server=on,wait=off", "-sandbox",
                   "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"}));
@@ -120,9 +120,9 @@ TEST(VmQemu, BadPlans) {
   p.shares = {{"a,b", "/x", false}};
   EXPECT_CONTAINS(err(p), "share tag \"a,b\"");
   p = pvh_plan();
-  p.net = NetAttachment{"tap,evil=1", "52:54:00:12:34:56"};
-  EXPECT_CONTAINS(err(p), "not a tap device name");
-  p.net = NetAttachment{"tap0", "52:54:00:12:34"};
+  p.net = NetAttachment{-1, "52:54:00:12:34:56"};
+  EXPECT_CONTAINS(err(p), "no tap fd");
+  p.net = NetAttachment{4, "52:54:00:12:34"};
   EXPECT_CONTAINS(err(p), "not a MAC address");
   p = pvh_plan();
   p.initrd = "a,b";

@@ -52,6 +52,10 @@ std::string shell_quote(std::string_view word) {
   return out + "'";
 }
 
+Result<void> GuestKind::configure_network(VmPlan&, const GuestNetConfig&) const {
+  return fail_user("a " + std::string(to_string(family())) + " guest has no network driver");
+}
+
 namespace {
 
 std::string join_nonempty(std::initializer_list<std::string_view> parts) {
@@ -132,6 +136,19 @@ class HermitKind : public GuestKind {
     return {};
   }
 
+  bool has_nic_driver() const override { return true; }
+
+  // Hermit's own options, before everything else (and so before its "--").
+  Result<void> configure_network(VmPlan& plan, const GuestNetConfig& net) const override {
+    uint32_t mask = ipv4_netmask(net.prefix);
+    std::string dotted = std::to_string(mask >> 24) + "." + std::to_string((mask >> 16) & 0xff) + "." +
+                         std::to_string((mask >> 8) & 0xff) + "." + std::to_string(mask & 0xff);
+    std::string words =
+        "-ip " + net.address + (net.gateway.empty() ? "" : " -gateway " + net.gateway) + " -mask " + dotted;
+    plan.cmdline = join_nonempty({words, plan.cmdline});
+    return {};
+  }
+
  private:
   static std::string join(const std::vector<std::string>& words) {
     std::string out;
@@ -165,6 +182,15 @@ class LinuxKind : public GuestKind {
     if (!in.rootfs.empty()) plan.shares.push_back({"rootfs", in.rootfs, in.rootfs_readonly});
     plan.debug_exit = true;
     plan.poweroff_is_no_status = true;
+    return {};
+  }
+
+  // virtio_net is a module of the guest kernel: the initramfs carries it (kGuestNetModules).
+  bool has_nic_driver() const override { return true; }
+
+  // runz-guest-init configures eth0 from this word of /proc/cmdline.
+  Result<void> configure_network(VmPlan& plan, const GuestNetConfig& net) const override {
+    plan.cmdline = join_nonempty({plan.cmdline, encode_guest_net_param(net)});
     return {};
   }
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends/vm/guest_image.hpp"
+#include "backends/vm/guest_net_config.hpp"
 #include "backends/vm/vm_settings.hpp"
 #include "backends/vm/vmm.hpp"
 #include "util/result.hpp"
@@ -46,6 +47,10 @@ class GuestKind {
   // plan.accel must be set already (Hermit picks its CPU model by accelerator).
   virtual Result<void> contribute(VmPlan& plan, const GuestInputs& in, const VmSettings& settings,
                                   const VmDefaults& defaults) const = 0;
+  // Whether the guest drives a virtio NIC; a guest without a driver is given none.
+  virtual bool has_nic_driver() const { return false; }
+  // Tell the guest its network (through plan.cmdline), once the monitor attached its NIC.
+  virtual Result<void> configure_network(VmPlan& plan, const GuestNetConfig& net) const;
 };
 
 std::unique_ptr<GuestKind> make_guest_kind(GuestFamily family);

@@ -11,6 +11,9 @@ namespace runz::backends::vm {
 
 // What the guest init needs for a 9p root on the microvm machine, in load order.
 inline const std::vector<std::string> kGuest9pModules = {"virtio_mmio", "9pnet_virtio", "9p"};
+// And for its NIC (when the container may have a network): virtio_net needs net_failover
+// and failover, which find_guest_modules adds.
+inline const std::vector<std::string> kGuestNetModules = {"virtio_net"};
 
 // Resolve module names ('-' and '_' alike) to the .ko files under modules_dir (a kernel's
 // lib/modules/<version>), dependencies first, each once. Dependencies come from

@@ -31,12 +31,6 @@ bool valid_tag(std::string_view tag) {
          });
 }
 
-bool valid_tap(std::string_view tap) {
-  return !tap.empty() && tap.size() < 16 && std::all_of(tap.begin(), tap.end(), [](char c) {
-           return std::isgraph(static_cast<unsigned char>(c)) && c != ',' && c != '/' && c != '=' && c != ':';
-         });
-}
-
 bool valid_mac(std::string_view mac) {
   if (mac.size() != 17) return false;
   for (size_t i = 0; i < mac.size(); ++i) {
@@ -85,7 +79,7 @@ class QemuVmm : public Vmm {
            "-device", "virtio-9p-" + bus + ",fsdev=" + id + ",mount_tag=" + s.tag});
     }
     if (p.net)
-      add({"-netdev", "tap,id=n0,ifname=" + p.net->tap + ",script=no,downscript=no", "-device",
+      add({"-netdev", "tap,id=n0,fd=" + std::to_string(p.net->tap_fd), "-device",
            "virtio-net-" + bus + ",netdev=n0,mac=" + p.net->mac});
     if (!p.qmp_socket.empty()) add({"-qmp", "unix:" + opt_escape(p.qmp_socket) + ",server=on,wait=off"});
     if (p.sandbox) add({"-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"});
@@ -138,7 +132,7 @@ class QemuVmm : public Vmm {
       if (!valid_tag(s.tag)) return fail_user("qemu: share tag \"" + s.tag + "\" is not a plain name");
       if (s.host_path.empty()) return fail_user("qemu: share " + s.tag + " has no host path");
     }
-    if (p.net && !valid_tap(p.net->tap)) return fail_user("qemu: \"" + p.net->tap + "\" is not a tap device name");
+    if (p.net && p.net->tap_fd < 0) return fail_user("qemu: the NIC has no tap fd");
     if (p.net && !valid_mac(p.net->mac)) return fail_user("qemu: \"" + p.net->mac + "\" is not a MAC address");
     return {};
   }

@@ -1,6 +1,9 @@
 // The vm kind: the container's workload is a guest kernel booted by a VMM (QEMU first). The
 // container's init is a monitor that runs the VMM as its child (vm_monitor.hpp) inside the
 // container's cgroup and namespaces, in the host's mount view where QEMU lives.
+#include <linux/capability.h>
+#include <sys/stat.h>
+
 #include <chrono>
 
 #include "backends/backend.hpp"
@@ -8,6 +11,7 @@
 #include "backends/resource_hints.hpp"
 #include "backends/vm/guest_file.hpp"
 #include "backends/vm/guest_modules.hpp"
+#include "backends/vm/guest_network.hpp"
 #include "backends/vm/guest_process.hpp"
 #include "backends/vm/host_tsc.hpp"
 #include "backends/vm/initramfs.hpp"
@@ -21,6 +25,7 @@ namespace runz::backends::vm {
 namespace {
 
 constexpr int64_t kKvmMajor = 10, kKvmMinor = 232;
+constexpr int64_t kTunMajor = 10, kTunMinor = 200;  // /dev/net/tun
 
 // What QEMU needs beyond an unprivileged root: a Linux guest's 9p root serves files of any
 // owner (security_model=none acts as the guest's root); a bare-metal guest needs nothing.
@@ -30,6 +35,11 @@ std::vector<std::string> vmm_capabilities(GuestFamily family) {
           "CAP_MKNOD", "CAP_SETGID", "CAP_SETUID"};
 }
 
+// The monitor's own, when it sets up the guest's network: CAP_NET_ADMIN for the tap, tc and
+// the address, CAP_SETPCAP to take both out of the VMM's bounding set (QEMU gets the tap's fd).
+const std::vector<std::string> kNetworkCapabilityNames = {"CAP_NET_ADMIN", "CAP_SETPCAP"};
+const std::vector<int> kNetworkCapabilities = {CAP_NET_ADMIN, CAP_SETPCAP};
+
 
 // The exit status a Linux guest's init left in the status share, if it is a valid one.
 std::optional<int> read_guest_status(const std::string& dir) {
@@ -38,6 +48,18 @@ std::optional<int> read_guest_status(const std::string& dir) {
   auto n = parse_int(trim(*text));
   if (!n || *n < 0 || *n > 255) return std::nullopt;
   return static_cast<int>(*n);
+}
+
+// Whether the container has a network namespace of its own (new, or joined by a path that
+// is not runz's own). In the host's namespace the guest must never take an interface over.
+bool own_network_namespace(const oci::Spec& spec) {
+  const oci::Namespace* ns = spec.linux.find_namespace("network");
+  if (!ns) return false;
+  if (ns->path.empty()) return true;
+  struct stat theirs{}, ours{};
+  // A bad path fails create later, with its own message.
+  if (::stat(ns->path.c_str(), &theirs) != 0 || ::stat("/proc/self/ns/net", &ours) != 0) return true;
+  return theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino;
 }
 
 vm::ResourceHints vm_hints(const backends::ResourceHints& h) {
@@ -59,6 +81,12 @@ class VmBackend final : public Backend {
     TRY(VmSettings settings, vm_settings(spec.annotations, defaults_, vm_hints(hints)));
     timeout_ = settings.shutdown_timeout;
     family_ = family_for(image);
+    net_mode_ = settings.net;
+    if (!own_network_namespace(spec)) {
+      if (net_mode_ == NetMode::tap)
+        return fail_user("runz.vm.network=tap needs a network namespace of the container's own (it shares the host's)");
+      net_mode_ = NetMode::none;
+    }
     GuestInputs in{image, file.in_root, spec.process->args, spec.process->env, rootfs, spec.root.readonly, "", {}};
     if (family_ != GuestFamily::baremetal)
       if (auto khz = host_tsc_khz()) in.tsc_khz = *khz;
@@ -74,8 +102,10 @@ class VmBackend final : public Backend {
   }
 
   std::vector<linux::DeviceRule> init_devices() const override {
-    if (planned_.plan.accel != Accel::kvm) return {};
-    return {linux::DeviceRule{true, 'c', kKvmMajor, kKvmMinor, "rwm"}};
+    std::vector<linux::DeviceRule> rules;
+    if (planned_.plan.accel == Accel::kvm) rules.push_back({true, 'c', kKvmMajor, kKvmMinor, "rwm"});
+    if (networked()) rules.push_back({true, 'c', kTunMajor, kTunMinor, "rwm"});  // the monitor makes the tap
+    return rules;
   }
 
   Result<pid_t> create(const CreateRequest& req) override {
@@ -93,14 +123,15 @@ class VmBackend final : public Backend {
       plan.shares.push_back({"runzstatus", status_dir, false});
     }
     if (req.spec->process->terminal) plan.console = Console::serial_terminal;
-    TRY(auto argv, vmm_->command(plan));
-    auto exe = find_in_path(argv[0]);
-    if (!exe) return fail_user("VMM " + argv[0] + " not found (install qemu-system-x86 or set [vm] qemu in runz.toml)");
-    argv[0] = *exe;
-    for (const char* a : {"-chardev", "socket,id=qmp,fd=3,server=off", "-mon", "chardev=qmp,mode=control"})
-      argv.push_back(a);
+    TRY(auto argv, vmm_argv(plan));
     MonitorPlan monitor;
     monitor.argv = argv;
+    std::vector<std::string> capabilities = vmm_capabilities(family_);
+    if (networked()) {
+      monitor.network = monitor_network(plan, req.id);
+      monitor.monitor_only_capabilities = kNetworkCapabilities;
+      capabilities.insert(capabilities.end(), kNetworkCapabilityNames.begin(), kNetworkCapabilityNames.end());
+    }
     monitor.shutdown_timeout = timeout_;
     monitor.rootfs = rootfs_;
     if (plan.kernel == image_fd || plan.initrd == image_fd) monitor.rootfs_files = {image_in_root_};
@@ -115,7 +146,7 @@ class VmBackend final : public Backend {
         if (auto full = read_guest_status(status_dir)) end.code = *full;
       return GuestEnd{end.code, end.message};
     };
-    oci::Spec spec = monitor_spec(*req.spec, argv, vmm_capabilities(family_));
+    oci::Spec spec = monitor_spec(*req.spec, argv, capabilities);
     CreateRequest r = req;
     r.spec = &spec;
     r.monitor = [&monitor] { return run_vm_monitor(monitor); };
@@ -128,6 +159,36 @@ class VmBackend final : public Backend {
   }
 
  private:
+  // The guest may get a NIC: the mode allows it and the guest has a driver for one.
+  bool networked() const { return net_mode_ != NetMode::none && make_guest_kind(family_)->has_nic_driver(); }
+
+  // The VMM's command line, argv[0] absolute; QMP on fd 3.
+  Result<std::vector<std::string>> vmm_argv(const VmPlan& plan) const {
+    TRY(auto argv, vmm_->command(plan));
+    auto exe = find_in_path(argv[0]);
+    if (!exe) return fail_user("VMM " + argv[0] + " not found (install qemu-system-x86 or set [vm] qemu in runz.toml)");
+    argv[0] = *exe;
+    for (const char* a : {"-chardev", "socket,id=qmp,fd=3,server=off", "-mon", "chardev=qmp,mode=control"})
+      argv.push_back(a);
+    return argv;
+  }
+
+  // The command line with a NIC is only known at start, in the container's netns.
+  MonitorNetwork monitor_network(const VmPlan& plan, const std::string& id) const {
+    MonitorNetwork net;
+    net.tap_name = tap_name_for(id);
+    net.required = net_mode_ == NetMode::tap;
+    std::shared_ptr<const GuestKind> kind = make_guest_kind(family_);
+    net.argv_with_nic = [this, plan, kind](const GuestNetConfig& config,
+                                           int tap_fd) -> Result<std::vector<std::string>> {
+      VmPlan p = plan;
+      p.net = NetAttachment{tap_fd, config.mac};
+      TRYV(kind->configure_network(p, config));
+      return vmm_argv(p);
+    };
+    return net;
+  }
+
   Result<void> check_linux_guest_files() const {
     for (auto& [what, path] : {std::pair{"linux_kernel", defaults_.linux_kernel},
                                {"linux_modules", defaults_.linux_modules},
@@ -143,7 +204,9 @@ class VmBackend final : public Backend {
   // The guest's initramfs: our init, the process to run and the 9p modules, kept beside
   // the container's state (removed with it).
   Result<std::string> write_guest_initramfs(const CreateRequest& req) const {
-    TRY(auto modules, find_guest_modules(defaults_.linux_modules, kGuest9pModules));
+    std::vector<std::string> wanted = kGuest9pModules;
+    if (networked()) wanted.insert(wanted.end(), kGuestNetModules.begin(), kGuestNetModules.end());
+    TRY(auto modules, find_guest_modules(defaults_.linux_modules, wanted));
     InitramfsContent content{defaults_.guest_init, encode_guest_process(*req.spec->process, req.spec->hostname),
                              std::move(modules)};
     std::string path = path_join(path_join(host_.root, req.id), "initramfs.cpio");
@@ -154,6 +217,7 @@ class VmBackend final : public Backend {
   HostContext host_;
   VmDefaults defaults_;
   GuestFamily family_ = GuestFamily::baremetal;
+  NetMode net_mode_ = NetMode::automatic;
   PlannedVm planned_;
   std::unique_ptr<Vmm> vmm_;
   std::string image_in_root_, rootfs_;

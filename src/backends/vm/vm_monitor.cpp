@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/vm/guest_file.hpp"
+#include "backends/vm/guest_network.hpp"
+#include "linux/capabilities.hpp"
 #include "util/fd.hpp"
 
 namespace runz::backends::vm {
@@ -36,7 +38,8 @@ sigset_t monitored_signals() {
 }
 
 // Every fd is moved above the slots first, so that placing one cannot clobber another.
-[[noreturn]] void exec_vmm(const MonitorPlan& plan, int qmp, const std::vector<Fd>& files, pid_t parent) {
+[[noreturn]] void exec_vmm(const MonitorPlan& plan, const std::vector<std::string>& args, int qmp,
+                           const std::vector<Fd>& files, pid_t parent) {
   // The VMM must not outlive its monitor (SIGKILL to the container's init).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(137);
@@ -46,15 +49,19 @@ sigset_t monitored_signals() {
   for (auto& f : files) high.push_back(::fcntl(f.get(), F_DUPFD_CLOEXEC, top));
   for (size_t i = 0; i < high.size(); ++i)
     if (high[i] < 0 || ::dup2(high[i], kQmpFd + static_cast<int>(i)) < 0) ::_exit(127);
+  if (auto dropped = linux::drop_capabilities(plan.monitor_only_capabilities); !dropped) {
+    say("VMM: " + dropped.error().message);
+    ::_exit(127);
+  }
   ::signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   std::vector<char*> argv;
-  for (auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   ::execv(argv[0], argv.data());
-  say("exec " + plan.argv[0] + ": " + std::strerror(errno));
+  say("exec " + args[0] + ": " + std::strerror(errno));
   ::_exit(127);
 }
 
@@ -83,16 +90,44 @@ class Monitor {
       }
       files.push_back(std::move(*fd));
     }
+    std::vector<std::string> argv = plan_.argv;
+    if (plan_.network) {
+      auto with_nic = attach_network(kFirstFileFd + static_cast<int>(files.size()));
+      if (!with_nic) {
+        say("vm network: " + with_nic.error().message);
+        return 125;
+      }
+      if (with_nic->first) {
+        argv = std::move(with_nic->second);
+        files.push_back(std::move(with_nic->first));
+      }
+    }
     pid_t self = ::getpid();
     vmm_ = ::fork();
     if (vmm_ < 0) return 125;
-    if (vmm_ == 0) exec_vmm(plan_, theirs.get(), files, self);
+    if (vmm_ == 0) exec_vmm(plan_, argv, theirs.get(), files, self);
+    // Only the VMM holds the tap now: it vanishes when the VMM ends, however it ends.
+    files.clear();
     // Events only flow once capabilities are negotiated; QEMU reads this after its greeting.
     send_qmp(R"({"execute":"qmp_capabilities"})");
     return loop();
   }
 
  private:
+  // The tap (invalid when the guest gets no NIC) and the VMM command line that uses it as fd `slot`.
+  Result<std::pair<Fd, std::vector<std::string>>> attach_network(int slot) {
+    const MonitorNetwork& net = *plan_.network;
+    TRY(auto nic, attach_guest_network(net.tap_name));
+    if (!nic) {
+      if (net.required)
+        return fail_user("runz.vm.network is tap, but the container's network namespace has no interface "
+                         "to hand over (up, with a MAC and an IPv4 address)");
+      return std::pair<Fd, std::vector<std::string>>{};
+    }
+    TRY(auto argv, net.argv_with_nic(nic->config, slot));
+    return std::pair{std::move(nic->tap), std::move(argv)};
+  }
+
   int loop() {
     for (;;) {
       pollfd fds[3] = {{signals_.get(), POLLIN, 0}, {timer_.get(), POLLIN, 0}, {qmp_.get(), POLLIN, 0}};

@@ -6,7 +6,11 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include "backends/vm/guest_net_config.hpp"
+#include "util/result.hpp"
 
 namespace runz::backends::vm {
 
@@ -23,6 +27,15 @@ struct QmpSeen {
   bool panicked = false;        // a GUEST_PANICKED event
 };
 
+// The guest's network, set up by the monitor at start (guest_network.hpp): by then it is
+// in the container's network namespace and CNI or docker have configured it.
+struct MonitorNetwork {
+  std::string tap_name;  // tap_name_for(container id)
+  bool required = false;  // runz.vm.network=tap: no interface to hand over fails the start
+  // The VMM command line for a guest with this network, its tap being the VMM's fd `tap_fd`.
+  std::function<Result<std::vector<std::string>>(const GuestNetConfig& net, int tap_fd)> argv_with_nic;
+};
+
 struct MonitorPlan {
   // The VMM command line; argv[0] is absolute. The QMP control channel is the VMM's fd 3
   // (a connected socket), e.g. `-chardev socket,id=qmp,fd=3,server=off -mon chardev=qmp,mode=control`.
@@ -32,6 +45,12 @@ struct MonitorPlan {
   // fds kFirstFileFd, kFirstFileFd + 1, ...: argv names them /proc/self/fd/N.
   std::string rootfs;
   std::vector<std::string> rootfs_files;
+  // Set when the guest may get a NIC (a network mode other than none, a guest with a NIC
+  // driver); else argv runs as it is.
+  std::optional<MonitorNetwork> network;
+  // Capabilities (numbers) the monitor holds for itself and the VMM must not get (the
+  // network setup's CAP_NET_ADMIN): dropped in the VMM's process before the exec.
+  std::vector<int> monitor_only_capabilities;
   // After a stop signal asked the guest to power off: how long before the VMM is killed.
   std::chrono::milliseconds shutdown_timeout{10000};
   // The container's status from the VMM's wait status and what QMP told.

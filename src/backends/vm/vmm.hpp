@@ -23,9 +23,10 @@ struct Share {
   bool readonly = false;
 };
 
-// A tap device (in the container's network namespace) the guest's NIC is joined to.
+// The guest's NIC: a tap device (in the container's network namespace) the VMM gets as an
+// open fd, so that it needs no CAP_NET_ADMIN of its own.
 struct NetAttachment {
-  std::string tap;
+  int tap_fd = -1;  // an fd number in the VMM process
   std::string mac;  // "52:54:00:12:34:56"
 };
 
