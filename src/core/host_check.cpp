@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include "backends/partition/partition_check.hpp"
 #include "backends/vm/vm_check.hpp"
 #include "linux/cgroup.hpp"
 #include "util/fs.hpp"
@@ -30,7 +31,8 @@ std::string process_lines() {
 }  // namespace
 
 std::string host_report(const backends::HostContext& host) {
-  return runtime_lines(host) + process_lines() + backends::vm::vm_host_report(host);
+  return runtime_lines(host) + process_lines() + backends::vm::vm_host_report(host) +
+         backends::partition::partition_host_report(host);
 }
 
 }  // namespace runz::core

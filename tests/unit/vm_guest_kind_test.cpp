@@ -163,7 +163,7 @@ TEST(VmGuestKind, LinuxProgramInAGuest) {
   EXPECT_EQ(pv.family, GuestFamily::linux);
   EXPECT_EQ(p.kernel, "/usr/lib/runz/vmlinux");
   EXPECT_EQ(p.initrd, "/run/runz/c1/initrd.img");
-  EXPECT_EQ(p.cmdline, "console=ttyS0 quiet panic=-1 pci=off tsc_early_khz=2596136 cryptomgr.notests loglevel=3");
+  EXPECT_EQ(p.cmdline, "console=ttyS0 quiet loglevel=1 panic=-1 pci=off tsc_early_khz=2596136 cryptomgr.notests loglevel=3");
   EXPECT_TRUE(p.legacy_devices && p.rtc && p.acpi && p.mmio_on_cmdline);
   ASSERT_EQ(p.shares.size(), 1u);
   EXPECT_EQ(p.shares[0].tag, "rootfs");
@@ -176,7 +176,7 @@ TEST(VmGuestKind, LinuxProgramInAGuest) {
   EXPECT_EQ(exit.code, kNoStatusExitCode);
 
   in.tsc_khz.reset();
-  EXPECT_EQ(plan_ok(in).plan.cmdline, "console=ttyS0 quiet panic=-1 pci=off cryptomgr.notests");
+  EXPECT_EQ(plan_ok(in).plan.cmdline, "console=ttyS0 quiet loglevel=1 panic=-1 pci=off cryptomgr.notests");
   in.initrd.clear();
   EXPECT_CONTAINS(plan_error(in), "initramfs");
   VmDefaults no_kernel = defaults();

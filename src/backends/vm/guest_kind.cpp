@@ -174,7 +174,7 @@ class LinuxKind : public GuestKind {
       return fail_user("a Linux guest needs the runz guest initramfs (none was built)");
     plan.initrd = in.initrd;
     std::string tsc = in.tsc_khz ? "tsc_early_khz=" + std::to_string(*in.tsc_khz) : "";
-    plan.cmdline = join_nonempty({"console=ttyS0 quiet panic=-1 pci=off", tsc, "cryptomgr.notests", s.extra_cmdline});
+    plan.cmdline = join_nonempty({"console=ttyS0 quiet loglevel=1 panic=-1 pci=off", tsc, "cryptomgr.notests", s.extra_cmdline});
     plan.legacy_devices = true;
     plan.rtc = true;
     plan.acpi = true;
