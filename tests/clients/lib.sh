@@ -465,3 +465,43 @@ expect_tty_session() {
     expect_match "the terminal size is passed on" "$out" $'\n40 120\n'
     expect_match "typed input runs" "$out" $'\nx42(\n|$)'
 }
+
+# ---------------------------------------------------------------- podman
+
+# podman_setup RUNTIME ULIMITS: podman with its own storage under $T and a containers.conf
+# (CONTAINERS_CONF) that makes RUNTIME the default runtime, named "runz" (ULIMITS: the TOML
+# list for default_ulimits); `pm` runs it; whatever it made is removed at exit.
+podman_setup() {
+    local runtime=$1 ulimits=$2 driver=overlay
+    # overlay storage unless the temp dir is itself on overlayfs (then vfs)
+    [[ $(findmnt -no FSTYPE -T "$T" 2>/dev/null) == overlay ]] && driver=vfs
+    export CONTAINERS_CONF=$T/containers.conf
+    cat >"$CONTAINERS_CONF" <<EOF
+[containers]
+default_ulimits = $ulimits
+
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$T/events.log"
+runtime = "runz"
+# podman passes --log-format=json only to the runtimes named here
+runtime_supports_json = ["runz", "crun", "runc"]
+
+[engine.runtimes]
+runz = ["$runtime"]
+EOF
+    PODMAN=(podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/libpod" --storage-driver "$driver")
+    cgroup_parent libpod_parent    # podman with cgroupfs: /libpod_parent/{conmon,libpod-ID}
+    on_exit podman_cleanup
+}
+pm() { timeout -k 5 "$CMD_TIMEOUT" "${PODMAN[@]}" "$@"; }
+podman_cleanup() {
+    pm rm --all --force --time 0 >/dev/null 2>&1
+    pm rmi --all --force >/dev/null 2>&1
+    # every container podman made, from its event log: checked for leftover state and cgroups
+    local id
+    for id in $(grep -oE '"ID":"[0-9a-f]{64}"' "$T/events.log" 2>/dev/null | cut -d'"' -f4 | sort -u); do
+        track_id "$id"
+    done
+}

@@ -7,13 +7,8 @@
 ensure_packages "podman conmon" podman
 
 IMG=localhost/runz-busybox:latest
-cgroup_parent libpod_parent    # podman with cgroupfs: /libpod_parent/{conmon,libpod-ID}
 
 # ---------------------------------------------------------------- configuration
-
-# Storage on overlay unless the temp dir is itself on overlayfs (then vfs).
-DRIVER=overlay
-[[ $(findmnt -no FSTYPE -T "$T" 2>/dev/null) == overlay ]] && DRIVER=vfs
 
 # Rlimits podman asks for (nofile/nproc 1048576 as root) cannot be raised above the hard
 # limit without CAP_SYS_RESOURCE (missing here): ask for what the host allows. podman
@@ -22,39 +17,9 @@ DRIVER=overlay
 hard_nofile=$(ulimit -Hn)
 [[ $hard_nofile == unlimited || $hard_nofile -gt 1048576 ]] && hard_nofile=1048576
 soft_nofile=$((hard_nofile < 1024 ? hard_nofile : 1024))
-
-export CONTAINERS_CONF=$T/containers.conf
-cat >"$CONTAINERS_CONF" <<EOF
-[containers]
-default_ulimits = ["nofile=$soft_nofile:$hard_nofile", "nproc=4096:4096"]
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$T/events.log"
-runtime = "runz"
-# podman passes --log-format=json only to the runtimes named here
-runtime_supports_json = ["runz", "crun", "runc"]
-
-[engine.runtimes]
-runz = ["$RUNTIME"]
-EOF
-
-PODMAN=(podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/libpod"
-        --storage-driver "$DRIVER")
-pm() { timeout -k 5 "$CMD_TIMEOUT" "${PODMAN[@]}" "$@"; }
+podman_setup "$RUNTIME" "[\"nofile=$soft_nofile:$hard_nofile\", \"nproc=4096:4096\"]"
 RUN=(--runtime "$RUNTIME" --pull never --network none)
 
-podman_cleanup() {
-    pm rm --all --force --time 0 >/dev/null 2>&1
-    pm rmi --all --force >/dev/null 2>&1
-    # every container podman made, from its event log: checked for leftover state and cgroups
-    local id
-    for id in $(grep -oE '"ID":"[0-9a-f]{64}"' "$T/events.log" 2>/dev/null | cut -d'"' -f4 | sort -u); do
-        track_id "$id"
-    done
-}
-on_exit podman_cleanup
 
 # ---------------------------------------------------------------- steps
 

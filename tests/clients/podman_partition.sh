@@ -8,48 +8,18 @@
 ensure_packages "podman conmon" podman
 
 IMG=localhost/runz-cell:latest
-cgroup_parent libpod_parent
 SIM=$REPO_DIR/tests/sim
 JH=$T/jh
 SYSFS=$JH/sys/devices/jailhouse
-
-DRIVER=overlay
-[[ $(findmnt -no FSTYPE -T "$T" 2>/dev/null) == overlay ]] && DRIVER=vfs
 
 # runz with this host's runz.toml: podman passes its own arguments after ours
 WRAPPER=$T/runz-partition
 printf '#!/bin/sh\nexec %s --config %s "$@"\n' "$RUNTIME" "$T/runz.toml" >"$WRAPPER"
 chmod 755 "$WRAPPER"
 
-export CONTAINERS_CONF=$T/containers.conf
-cat >"$CONTAINERS_CONF" <<EOF
-[containers]
-default_ulimits = []
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$T/events.log"
-runtime = "runz"
-runtime_supports_json = ["runz", "crun", "runc"]
-
-[engine.runtimes]
-runz = ["$WRAPPER"]
-EOF
-
-PODMAN=(podman --root "$T/storage" --runroot "$T/runroot" --tmpdir "$T/libpod" --storage-driver "$DRIVER")
-pm() { timeout -k 5 "$CMD_TIMEOUT" "${PODMAN[@]}" "$@"; }
+podman_setup "$WRAPPER" "[]"
 RUN=(--pull never --network none)
 
-podman_cleanup() {
-    pm rm --all --force --time 0 >/dev/null 2>&1
-    pm rmi --all --force >/dev/null 2>&1
-    local id
-    for id in $(grep -oE '"ID":"[0-9a-f]{64}"' "$T/events.log" 2>/dev/null | cut -d'"' -f4 | sort -u); do
-        track_id "$id"
-    done
-}
-on_exit podman_cleanup
 
 cells() { find "$SYSFS/cells" -mindepth 1 -maxdepth 1 -type d ! -name 0 | wc -l; }
 

@@ -28,6 +28,8 @@ bool parse_unsigned(std::string_view s, unsigned max, unsigned& out) {
   return true;
 }
 
+}  // namespace
+
 bool valid_mac(std::string_view mac) {
   if (mac.size() != 17) return false;
   for (size_t i = 0; i < mac.size(); ++i) {
@@ -37,7 +39,6 @@ bool valid_mac(std::string_view mac) {
   return true;
 }
 
-}  // namespace
 
 bool parse_ipv4(std::string_view text, uint32_t& out) {
   auto parts = split(text, '.');

@@ -25,6 +25,8 @@ struct GuestNetConfig {
 
 // The whole word, "runz.net=...".
 std::string encode_guest_net_param(const GuestNetConfig& net);
+// "52:54:00:12:34:56": six colon-separated hex pairs.
+bool valid_mac(std::string_view mac);
 // The value after "runz.net=".
 Result<GuestNetConfig> decode_guest_net_param(std::string_view value);
 

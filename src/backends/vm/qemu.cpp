@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "backends/vm/guest_net_config.hpp"
 #include "backends/vm/vmm.hpp"
 
 namespace runz::backends::vm {
@@ -29,15 +30,6 @@ bool valid_tag(std::string_view tag) {
   return !tag.empty() && tag.size() <= 64 && std::all_of(tag.begin(), tag.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
          });
-}
-
-bool valid_mac(std::string_view mac) {
-  if (mac.size() != 17) return false;
-  for (size_t i = 0; i < mac.size(); ++i) {
-    bool colon = i % 3 == 2;
-    if (colon ? mac[i] != ':' : !std::isxdigit(static_cast<unsigned char>(mac[i]))) return false;
-  }
-  return true;
 }
 
 class QemuVmm : public Vmm {
