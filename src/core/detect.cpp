@@ -17,14 +17,12 @@ bool is_pod_sandbox(const oci::Spec& spec) {
          (spec.process->args[0] == "/pause" || spec.process->args[0].ends_with("/pause"));
 }
 
-// process.args[0] is a guest kernel (PVH, multiboot, Hermit, a Linux kernel image) rather
-// than a Linux program. Anything unreadable is left to the process kind to report.
-bool args0_is_guest(const oci::Spec& spec, const std::string& rootfs) {
-  if (!spec.process) return false;
-  auto file = backends::vm::open_guest_file(rootfs, *spec.process);
-  if (!file) return false;
-  auto image = backends::vm::inspect_guest_image_fd(file->fd.get(), file->in_root);
-  return image && image->format != backends::vm::GuestFormat::not_a_guest;
+// The image boots in a VM: process.args[0] (or a boot config's kernel) is a guest kernel
+// (PVH, multiboot, Hermit, a Linux kernel image) rather than a Linux program. Anything
+// unreadable is left to the process kind to report.
+bool boots_in_vm(const oci::Spec& spec, const std::string& rootfs) {
+  auto guest = backends::vm::find_guest(spec, rootfs);
+  return guest && guest->image.format != backends::vm::GuestFormat::not_a_guest;
 }
 
 }  // namespace
@@ -43,13 +41,13 @@ Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, co
   if (auto it = spec.annotations.find("runz.workload"); it != spec.annotations.end())
     return backend_for_kind(it->second, host);
   // 2. runPHI's boot config: a partition when the host has a partitioning backend; without
-  // one, a VM when process.args[0] can boot in one (rule 3 says so), else a process.
+  // one, a VM when its kernel (or args[0]) can boot in one (rule 3), else a process.
   if (backends::partition::has_boot_config(rootfs)) {
     TRY(auto platform, backends::partition::load_host_platform(host));
     if (platform.enabled()) return backend_for_kind("partition", host);
   }
-  // 3. A guest kernel as process.args[0].
-  if (args0_is_guest(spec, rootfs)) return backend_for_kind("vm", host);
+  // 3. A guest kernel as process.args[0] (or named by the boot config).
+  if (boots_in_vm(spec, rootfs)) return backend_for_kind("vm", host);
   return backend_for_kind("process", host);
 }
 

@@ -34,7 +34,7 @@ std::string features_json() {
       {"hooks", {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"}},
       {"mountOptions", linux::known_mount_options()},
       {"linux", linux_section},
-      {"annotations", {{"io.github.runz.version", RUNZ_VERSION}, {"io.github.runz.kinds", "process"}}},
+      {"annotations", {{"io.github.runz.version", RUNZ_VERSION}, {"io.github.runz.kinds", "process,vm,partition"}}},
   };
   return doc.dump(2);
 }

@@ -26,6 +26,18 @@ assert_eq 5 "$RC" "exit code of the multiboot guest (stderr: $ERR)"
 assert_contains "$OUT" "hello from a runz guest" "multiboot guest console"
 rt delete "$id" 2>/dev/null
 
+# runPHI's image convention on a host without a partitioning backend: the kernel named by
+# /boot/configuration.json (its kernel, else its inmate) boots in a VM (args[0] is no guest here)
+b=$(new_guest_bundle hello)
+mkdir -p "$b/rootfs/boot" && mv "$b/rootfs/hello.elf" "$b/rootfs/boot/zephyr.elf"
+printf '{"os_var": "zephyr", "inmate": "/boot/zephyr.elf"}\n' >"$b/rootfs/boot/configuration.json"
+set_config "$b" '.process.args = ["run", "exit=4"]'
+id=$(new_id)
+run_cap rt run --bundle "$b" "$id"
+assert_eq 4 "$RC" "a boot-config kernel booted as a VM (stderr: $ERR)"
+assert_contains "$OUT" "hello from a runz guest" "boot-config guest console"
+rt delete "$id" 2>/dev/null
+
 # a guest that triple-faults: a failure with a reason, never a clean 0
 b=$(new_guest_bundle crash)
 id=$(new_id)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "backends/partition/boot_config.hpp"
 #include "linux/safe_path.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -43,6 +44,25 @@ Result<GuestFile> open_guest_file(const std::string& rootfs, const oci::Process&
       return fail_user("process.args[0] \"" + name + "\": " + fd.error().message);
   }
   return fail_user("process.args[0] \"" + name + "\": no such file in the container's rootfs");
+}
+
+Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs) {
+  if (!spec.process) return fail_user("config.json has no process to run");
+  auto file = open_guest_file(rootfs, *spec.process);
+  Result<GuestImage> image = file ? inspect_guest_image_fd(file->fd.get(), file->in_root) : fail(file.error());
+  if (image && image->format != GuestFormat::not_a_guest) return GuestSource{std::move(*file), std::move(*image)};
+  if (partition::has_boot_config(rootfs)) {
+    TRY(auto boot, partition::load_boot_config(rootfs));
+    std::string path = boot.kernel ? boot.kernel->image_path : boot.inmate.image_path;
+    TRY(Fd fd, with_context(open_in_rootfs(rootfs, path), boot.source));
+    TRY(GuestImage booted, inspect_guest_image_fd(fd.get(), path));
+    if (booted.format == GuestFormat::not_a_guest)
+      return fail_user(boot.source + ": " + path + " is not a kernel a VM can boot (" + booted.reason + ")");
+    return GuestSource{GuestFile{path, std::move(fd)}, std::move(booted)};
+  }
+  if (!file) return fail(std::move(file.error()));
+  if (!image) return fail(std::move(image.error()));
+  return GuestSource{std::move(*file), std::move(*image)};
 }
 
 }  // namespace runz::backends::vm

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "backends/vm/guest_image.hpp"
 #include "oci/spec.hpp"
 #include "util/fd.hpp"
 #include "util/result.hpp"
@@ -16,6 +17,16 @@ struct GuestFile {
 };
 
 Result<GuestFile> open_guest_file(const std::string& rootfs, const oci::Process& process);
+
+struct GuestSource {
+  GuestFile file;
+  GuestImage image;
+};
+
+// The image a vm container boots: process.args[0] when it is a guest kernel; else, in an
+// image with runPHI's boot config (and no partitioning backend to run it), the kernel or
+// inmate it names; else args[0] as it is (a Linux program, for a Linux guest).
+Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs);
 // Opens `path` (absolute, inside the rootfs) as a regular file.
 Result<Fd> open_in_rootfs(const std::string& rootfs, const std::string& path);
 

@@ -75,8 +75,9 @@ class VmBackend final : public Backend {
     TRY(std::string text, host_.config_text());
     TRY(defaults_, parse_vm_defaults(text, host_.config_path));
     if (!spec.process) return fail_user("config.json has no process to run");
-    TRY(GuestFile file, open_guest_file(rootfs, *spec.process));
-    TRY(GuestImage image, inspect_guest_image_fd(file.fd.get(), file.in_root));
+    TRY(GuestSource source, find_guest(spec, rootfs));
+    const GuestFile& file = source.file;
+    const GuestImage& image = source.image;
     TRY(backends::ResourceHints hints, resource_hints(spec));
     TRY(VmSettings settings, vm_settings(spec.annotations, defaults_, vm_hints(hints)));
     timeout_ = settings.shutdown_timeout;
@@ -168,7 +169,7 @@ class VmBackend final : public Backend {
     auto exe = find_in_path(argv[0]);
     if (!exe) return fail_user("VMM " + argv[0] + " not found (install qemu-system-x86 or set [vm] qemu in runz.toml)");
     argv[0] = *exe;
-    for (const char* a : {"-chardev", "socket,id=qmp,fd=3,server=off", "-mon", "chardev=qmp,mode=control"})
+    for (const char* a : {"-S", "-chardev", "socket,id=qmp,fd=3,server=off", "-mon", "chardev=qmp,mode=control"})
       argv.push_back(a);
     return argv;
   }

@@ -108,8 +108,6 @@ class Monitor {
     if (vmm_ == 0) exec_vmm(plan_, argv, theirs.get(), files, self);
     // Only the VMM holds the tap now: it vanishes when the VMM ends, however it ends.
     files.clear();
-    // Events only flow once capabilities are negotiated; QEMU reads this after its greeting.
-    send_qmp(R"({"execute":"qmp_capabilities"})");
     return loop();
   }
 
@@ -195,8 +193,22 @@ class Monitor {
     }
     pending_.append(buf, static_cast<size_t>(n));
     for (size_t nl; (nl = pending_.find('\n')) != std::string::npos;) {
-      note_qmp_line(pending_.substr(0, nl), seen_);
+      std::string line = pending_.substr(0, nl);
       pending_.erase(0, nl + 1);
+      note_qmp_line(line, seen_);
+      advance_handshake(line);
+    }
+  }
+
+  // QEMU starts paused (-S): the guest runs only once QMP is in command mode, so no event
+  // of a guest that ends at once (a triple fault in its first instructions) is lost.
+  void advance_handshake(const std::string& line) {
+    if (handshake_ == Handshake::greeting && seen_.greeted) {
+      send_qmp(R"({"execute":"qmp_capabilities"})");
+      handshake_ = Handshake::capabilities;
+    } else if (handshake_ == Handshake::capabilities && line.find("\"return\"") != std::string::npos) {
+      send_qmp(R"({"execute":"cont"})");
+      handshake_ = Handshake::running;
     }
   }
 
@@ -216,6 +228,7 @@ class Monitor {
   bool forced_ = false;
   std::string pending_;
   QmpSeen seen_;
+  enum class Handshake { greeting, capabilities, running } handshake_ = Handshake::greeting;
 };
 
 }  // namespace

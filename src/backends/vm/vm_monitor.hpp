@@ -37,8 +37,9 @@ struct MonitorNetwork {
 };
 
 struct MonitorPlan {
-  // The VMM command line; argv[0] is absolute. The QMP control channel is the VMM's fd 3
-  // (a connected socket), e.g. `-chardev socket,id=qmp,fd=3,server=off -mon chardev=qmp,mode=control`.
+  // The VMM command line; argv[0] is absolute. The VMM starts paused (QEMU's -S) with its
+  // QMP control channel on fd 3 (a connected socket: `-chardev socket,id=qmp,fd=3,server=off
+  // -mon chardev=qmp,mode=control`); the monitor negotiates QMP, then lets the guest run.
   std::vector<std::string> argv;
   // Files of the image the VMM reads (the guest kernel, a Hermit app): opened inside
   // `rootfs` (no symlink or ".." leads out) when the VM starts, and handed to the VMM as
