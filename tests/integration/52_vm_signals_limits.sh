@@ -2,7 +2,7 @@
 # vm kind, control: SIGTERM asks the guest to power off and falls back to killing the VMM
 # after the shutdown timeout (runz.vm.shutdown-timeout); SIGKILL stops it at once; pause and
 # resume freeze the VMM; the VMM lives in the container's cgroup and its guest RAM follows
-# the memory limit; events --stats reports on it.
+# the memory limit; update changes its cgroup; events --stats reports on it.
 . "$(dirname "$0")/lib.sh"
 need_qemu
 
@@ -51,6 +51,10 @@ if [[ -d /sys/fs/cgroup/memory ]]; then
 fi
 assert_eq 208 "$(qemu_arg "$q" -m | sed 's/[^0-9].*//')" "guest RAM = 256 MiB limit - 48 MiB VMM overhead"
 assert_eq 2 "$(qemu_arg "$q" -smp | sed 's/[^0-9].*//')" "vCPUs = ceil(150000/100000)"
+assert_ok rt update --memory 512m "$id"
+if [[ -d /sys/fs/cgroup/memory ]]; then
+    assert_eq 536870912 "$(cat "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes")" "memory limit after update"
+fi
 assert_ok rt events --stats "$id"
 assert_contains "$OUT" '"type":"stats"' "events --stats"
 assert_ok rt pause "$id"
