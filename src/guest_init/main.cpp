@@ -29,7 +29,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <linux/input.h>
+#include <poll.h>
 #include <dirent.h>
 #include <grp.h>
 #include <termios.h>
@@ -393,21 +396,68 @@ int exit_status_of(int wstatus) {
   return kSetupFailure;
 }
 
-// Run the process and reap every child until it ends; then end what it left behind.
+// The input devices that report the power button (the ACPI button the host presses when
+// the container is asked to stop).
+std::vector<int> open_power_buttons() {
+  constexpr size_t kBits = 8 * sizeof(unsigned long);
+  std::vector<int> fds;
+  DIR* dir = ::opendir("/dev/input");
+  if (!dir) return fds;
+  while (dirent* e = ::readdir(dir)) {
+    if (std::strncmp(e->d_name, "event", 5) != 0) continue;
+    int fd = ::open(("/dev/input/" + std::string(e->d_name)).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) continue;
+    unsigned long keys[KEY_MAX / kBits + 1] = {};
+    bool power = ::ioctl(fd, EVIOCGBIT(EV_KEY, sizeof keys), keys) >= 0 &&
+                 ((keys[KEY_POWER / kBits] >> (KEY_POWER % kBits)) & 1);
+    if (power) fds.push_back(fd);
+    else ::close(fd);
+  }
+  ::closedir(dir);
+  return fds;
+}
+
+bool power_pressed(int fd) {
+  input_event ev;
+  bool pressed = false;
+  while (::read(fd, &ev, sizeof ev) == static_cast<ssize_t>(sizeof ev))
+    if (ev.type == EV_KEY && ev.code == KEY_POWER && ev.value == 1) pressed = true;
+  return pressed;
+}
+
+// Run the process and reap every child until it ends; then end what it left behind. A press
+// of the power button (the container's stop signal, through ACPI) becomes SIGTERM to the
+// process, as `docker stop` does to a process container.
 int run_and_reap(const GuestProcess& p) {
+  std::vector<int> buttons = open_power_buttons();
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, &old);
+  int children = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (children < 0) die("signalfd");
   pid_t main_pid = ::fork();
   if (main_pid < 0) die("fork");
-  if (main_pid == 0) exec_process(p);
+  if (main_pid == 0) {
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    exec_process(p);
+  }
+  std::vector<pollfd> fds{{children, POLLIN, 0}};
+  for (int b : buttons) fds.push_back({b, POLLIN, 0});
   int status = kSetupFailure;
-  for (;;) {
-    int wstatus = 0;
-    pid_t pid = ::wait(&wstatus);
-    if (pid < 0 && errno == EINTR) continue;
-    if (pid < 0) break;
-    if (pid == main_pid) {
-      status = exit_status_of(wstatus);
-      break;
+  for (bool running = true; running;) {
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+    for (size_t i = 1; i < fds.size(); ++i)
+      if ((fds[i].revents & POLLIN) && power_pressed(fds[i].fd)) ::kill(main_pid, SIGTERM);
+    signalfd_siginfo info;
+    while (::read(children, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     }
+    int wstatus = 0;
+    for (pid_t pid; (pid = ::waitpid(-1, &wstatus, WNOHANG)) > 0;)
+      if (pid == main_pid) {
+        status = exit_status_of(wstatus);
+        running = false;
+      }
   }
   ::kill(-1, SIGKILL);
   while (::wait(nullptr) > 0 || errno == EINTR) {

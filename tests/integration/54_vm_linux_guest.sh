@@ -2,7 +2,8 @@
 # vm kind, Linux guests (the Kata-like path): runz.workload=vm on an ordinary Linux image
 # boots the configured guest kernel with the rootfs over virtio-9p; our init runs
 # process.args with the container's env, cwd and user, and the process's exit status (all 8
-# bits) becomes the container's. A bare power-off is not a status.
+# bits) becomes the container's. A bare power-off is not a status. SIGTERM reaches the
+# guest's process (ACPI power button → our init → SIGTERM).
 . "$(dirname "$0")/lib.sh"
 need_qemu
 RT_TIMEOUT=120
@@ -33,6 +34,25 @@ id=$(new_id)
 run_cap rt --config "$config" run --bundle "$b" "$id"
 assert_eq 0 "$RC" "writing to the 9p root (stderr: $ERR)"
 assert_eq written-in-guest "$(cat "$b/rootfs/from-guest")" "file written by the guest"
+rt delete "$id" 2>/dev/null
+
+# `kill TERM` (docker stop) reaches the guest's process as SIGTERM: the power-off request
+# becomes an ACPI power-button press, which our init turns into SIGTERM
+b2=$(new_bundle linux)
+set_config "$b2" '.annotations["runz.workload"] = "vm" | .annotations["runz.vm.shutdown-timeout"] = "30s"'
+set_sh "$b2" 'trap "echo got TERM; exit 42" TERM; echo ready; while :; do sleep 0.2; done'
+id=$(new_id)
+rt --config "$config" run --bundle "$b2" "$id" >"$T/term.out" 2>"$T/term.err" &
+runner=$!
+for ((i = 0; i < 300; i++)); do grep -q ready "$T/term.out" && break; sleep 0.1; done
+assert_contains "$(cat "$T/term.out")" "ready" "the guest's process started"
+SECONDS=0
+assert_ok rt kill "$id" TERM
+wait "$runner"
+rc=$?
+assert_eq 42 "$rc" "status of the process's TERM trap (stderr: $(cat "$T/term.err"))"
+assert_contains "$(cat "$T/term.out")" "got TERM" "the process saw SIGTERM"
+[[ $SECONDS -lt 20 ]] || fail "SIGTERM took ${SECONDS}s to reach the guest's process"
 rt delete "$id" 2>/dev/null
 
 # no guest kernel configured: a clear error at create, nothing left behind

@@ -14,6 +14,8 @@ inline const std::vector<std::string> kGuest9pModules = {"virtio_mmio", "9pnet_v
 // And for its NIC (when the container may have a network): virtio_net needs net_failover
 // and failover, which find_guest_modules adds.
 inline const std::vector<std::string> kGuestNetModules = {"virtio_net"};
+// The ACPI power button as an input device: how a stop signal reaches the guest's process.
+inline const std::vector<std::string> kGuestPowerButtonModules = {"button", "evdev"};
 
 // Resolve module names ('-' and '_' alike) to the .ko files under modules_dir (a kernel's
 // lib/modules/<version>), dependencies first, each once. Dependencies come from

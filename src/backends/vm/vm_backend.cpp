@@ -206,6 +206,7 @@ class VmBackend final : public Backend {
   // the container's state (removed with it).
   Result<std::string> write_guest_initramfs(const CreateRequest& req) const {
     std::vector<std::string> wanted = kGuest9pModules;
+    wanted.insert(wanted.end(), kGuestPowerButtonModules.begin(), kGuestPowerButtonModules.end());
     if (networked()) wanted.insert(wanted.end(), kGuestNetModules.begin(), kGuestNetModules.end());
     TRY(auto modules, find_guest_modules(defaults_.linux_modules, wanted));
     InitramfsContent content{defaults_.guest_init, encode_guest_process(*req.spec->process, req.spec->hostname),
