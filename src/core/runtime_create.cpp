@@ -17,6 +17,7 @@
 #include "core/hooks.hpp"
 #include "core/runtime.hpp"
 #include "linux/cgroup_apply.hpp"
+#include "linux/cgroup_warm_up.hpp"
 #include "linux/device_rules.hpp"
 #include "linux/proc.hpp"
 #include "linux/resources.hpp"
@@ -73,6 +74,7 @@ struct CreateUndo {
 
 Result<pid_t> Runtime::create(const CreateOptions& o, const oci::BundleConfig* config) {
   TRYV(validate_id(o.id));
+  std::jthread warm_up = linux::warm_up_cgroup_migration();
   TRY(std::string bundle, real_dir(o.bundle, "bundle"));
   oci::BundleConfig loaded;
   if (!config) {

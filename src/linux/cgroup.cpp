@@ -42,8 +42,7 @@ const char* layout_name(CgroupLayout layout) {
   return "?";
 }
 
-// The runtime's own cgroup: the v2 line, else the memory (or first) v1 line.
-static std::string own_cgroup() {
+std::string own_cgroup() {
   auto text = read_file("/proc/self/cgroup");
   if (!text) return "/";
   std::string fallback;

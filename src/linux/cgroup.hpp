@@ -42,6 +42,8 @@ class CgroupManager {
 };
 
 CgroupLayout detect_cgroup_layout();
+// The cgroup the calling process is in (the v2 line, else the memory or first v1 line).
+std::string own_cgroup();
 const char* layout_name(CgroupLayout layout);
 // cgroupsPath per config-linux.md: absolute as is; relative (and empty, which means
 // "<id>") below the runtime's own cgroup.
