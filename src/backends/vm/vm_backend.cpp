@@ -62,9 +62,6 @@ bool own_network_namespace(const oci::Spec& spec) {
   return theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino;
 }
 
-vm::ResourceHints vm_hints(const backends::ResourceHints& h) {
-  return {h.cpu_quota, h.cpu_period, h.cpuset_cpus, h.memory_limit};
-}
 
 class VmBackend final : public Backend {
  public:
@@ -79,7 +76,7 @@ class VmBackend final : public Backend {
     const GuestFile& file = source.file;
     const GuestImage& image = source.image;
     TRY(backends::ResourceHints hints, resource_hints(spec));
-    TRY(VmSettings settings, vm_settings(spec.annotations, defaults_, vm_hints(hints)));
+    TRY(VmSettings settings, vm_settings(spec.annotations, defaults_, hints));
     timeout_ = settings.shutdown_timeout;
     family_ = family_for(image);
     net_mode_ = settings.net;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "backends/resource_hints.hpp"
 #include "util/result.hpp"
 
 namespace runz::backends::vm {
@@ -37,13 +38,8 @@ struct VmDefaults {
   unsigned shutdown_timeout_s = 10;
 };
 
-// From linux.resources; unset fields are absent.
-struct ResourceHints {
-  std::optional<int64_t> cpu_quota;
-  std::optional<uint64_t> cpu_period;
-  std::string cpuset_cpus;  // "0-2,4"
-  std::optional<int64_t> memory_limit;  // bytes
-};
+// From linux.resources (one struct for the vm and partition kinds).
+using ResourceHints = backends::ResourceHints;
 
 struct VmSettings {
   std::string vmm = "qemu";
