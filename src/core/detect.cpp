@@ -20,8 +20,8 @@ bool is_pod_sandbox(const oci::Spec& spec) {
 // The image boots in a VM: process.args[0] (or a boot config's kernel) is a guest kernel
 // (PVH, multiboot, Hermit, a Linux kernel image) rather than a Linux program. Anything
 // unreadable is left to the process kind to report.
-bool boots_in_vm(const oci::Spec& spec, const std::string& rootfs) {
-  auto guest = backends::vm::find_guest(spec, rootfs);
+bool boots_in_vm(const oci::Spec& spec, const std::string& rootfs, bool has_boot_config) {
+  auto guest = backends::vm::find_guest(spec, rootfs, has_boot_config);
   return guest && guest->image.format != backends::vm::GuestFormat::not_a_guest;
 }
 
@@ -42,12 +42,13 @@ Result<std::unique_ptr<backends::Backend>> backend_for(const oci::Spec& spec, co
     return backend_for_kind(it->second, host);
   // 2. runPHI's boot config: a partition when the host has a partitioning backend; without
   // one, a VM when its kernel (or args[0]) can boot in one (rule 3), else a process.
-  if (backends::partition::has_boot_config(rootfs)) {
+  const bool boot_config = backends::partition::has_boot_config(rootfs);
+  if (boot_config) {
     TRY(auto platform, backends::partition::load_host_platform(host));
     if (platform.enabled()) return backend_for_kind("partition", host);
   }
   // 3. A guest kernel as process.args[0] (or named by the boot config).
-  if (boots_in_vm(spec, rootfs)) return backend_for_kind("vm", host);
+  if (boots_in_vm(spec, rootfs, boot_config)) return backend_for_kind("vm", host);
   return backend_for_kind("process", host);
 }
 

@@ -5,7 +5,7 @@
 
 #include "backends/partition/allocator.hpp"
 #include "backends/partition/jailhouse/cell_plan.hpp"
-#include "backends/partition/run_tool.hpp"
+#include "backends/run_tool.hpp"
 #include "unit_helpers.hpp"
 
 namespace runz::backends::partition::jailhouse {

@@ -10,17 +10,11 @@
 
 #include <cstring>
 
+#include "backends/monitor_io.hpp"
 #include "util/fd.hpp"
 
 namespace runz::backends::partition {
 namespace {
-
-constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPWR};
-
-void say(const std::string& text) {
-  std::string line = "runz: " + text + "\n";
-  [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
-}
 
 // The console is a file that only grows (the hypervisor's console buffer, as the driver's
 // sysfs shows it); what was there before start belongs to others.
@@ -67,14 +61,14 @@ int run_partition_monitor(const PartitionMonitorPlan& plan) {
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
   Fd signals(::signalfd(-1, &set, SFD_CLOEXEC));
   if (!signals) {
-    say(std::string("partition monitor: signalfd: ") + std::strerror(errno));
+    monitor_say(std::string("partition monitor: signalfd: ") + std::strerror(errno));
     return 125;
   }
   ::signal(SIGPIPE, SIG_IGN);
   ConsoleRelay console(plan.console);
   if (auto r = plan.start(); !r) {
     console.relay();
-    say(r.error().message);
+    monitor_say(r.error().message);
     return 1;
   }
   const int timeout = static_cast<int>(plan.interval.count());
@@ -82,14 +76,14 @@ int run_partition_monitor(const PartitionMonitorPlan& plan) {
     pollfd p{signals.get(), POLLIN, 0};
     int n = ::poll(&p, 1, timeout);
     if (n < 0 && errno != EINTR) {
-      say(std::string("partition monitor: poll: ") + std::strerror(errno));
+      monitor_say(std::string("partition monitor: poll: ") + std::strerror(errno));
       return 125;
     }
     if (n > 0 && (p.revents & POLLIN)) {
       signalfd_siginfo info;
       if (::read(signals.get(), &info, sizeof info) == sizeof info) {
         int sig = static_cast<int>(info.ssi_signo);
-        if (auto r = plan.stop(); !r) say(plan.what + ": " + r.error().message);
+        if (auto r = plan.stop(); !r) monitor_say(plan.what + ": " + r.error().message);
         console.relay();
         return 128 + sig;
       }
@@ -98,13 +92,13 @@ int run_partition_monitor(const PartitionMonitorPlan& plan) {
     console.relay();
     auto state = plan.poll();
     if (!state) {
-      say(plan.what + ": " + state.error().message);
+      monitor_say(plan.what + ": " + state.error().message);
       return 1;
     }
     if (state->state == WorkloadState::running) continue;
     console.relay();
     if (state->state == WorkloadState::ended) return 0;
-    say(plan.what + " ended in state \"" + state->raw + "\"");
+    monitor_say(plan.what + " ended in state \"" + state->raw + "\"");
     return 1;
   }
 }

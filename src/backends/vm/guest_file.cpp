@@ -46,12 +46,12 @@ Result<GuestFile> open_guest_file(const std::string& rootfs, const oci::Process&
   return fail_user("process.args[0] \"" + name + "\": no such file in the container's rootfs");
 }
 
-Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs) {
+Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs, bool has_boot_config) {
   if (!spec.process) return fail_user("config.json has no process to run");
   auto file = open_guest_file(rootfs, *spec.process);
   Result<GuestImage> image = file ? inspect_guest_image_fd(file->fd.get(), file->in_root) : fail(file.error());
   if (image && image->format != GuestFormat::not_a_guest) return GuestSource{std::move(*file), std::move(*image)};
-  if (partition::has_boot_config(rootfs)) {
+  if (has_boot_config) {
     TRY(auto boot, partition::load_boot_config(rootfs));
     std::string path = boot.kernel ? boot.kernel->image_path : boot.inmate.image_path;
     TRY(Fd fd, with_context(open_in_rootfs(rootfs, path), boot.source));

@@ -26,7 +26,8 @@ struct GuestSource {
 // The image a vm container boots: process.args[0] when it is a guest kernel; else, in an
 // image with runPHI's boot config (and no partitioning backend to run it), the kernel or
 // inmate it names; else args[0] as it is (a Linux program, for a Linux guest).
-Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs);
+// `has_boot_config`: partition::has_boot_config(rootfs), which the caller knows already.
+Result<GuestSource> find_guest(const oci::Spec& spec, const std::string& rootfs, bool has_boot_config);
 // Opens `path` (absolute, inside the rootfs) as a regular file.
 Result<Fd> open_in_rootfs(const std::string& rootfs, const std::string& path);
 

@@ -8,6 +8,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/monitor_spec.hpp"
+#include "backends/partition/boot_config.hpp"
 #include "backends/resource_hints.hpp"
 #include "backends/vm/guest_file.hpp"
 #include "backends/vm/guest_modules.hpp"
@@ -72,7 +73,7 @@ class VmBackend final : public Backend {
     TRY(std::string text, host_.config_text());
     TRY(defaults_, parse_vm_defaults(text, host_.config_path));
     if (!spec.process) return fail_user("config.json has no process to run");
-    TRY(GuestSource source, find_guest(spec, rootfs));
+    TRY(GuestSource source, find_guest(spec, rootfs, partition::has_boot_config(rootfs)));
     const GuestFile& file = source.file;
     const GuestImage& image = source.image;
     TRY(backends::ResourceHints hints, resource_hints(spec));

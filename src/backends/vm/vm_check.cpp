@@ -1,7 +1,6 @@
 #include "backends/vm/vm_check.hpp"
 
-#include <cstdio>
-
+#include "backends/run_tool.hpp"
 #include "backends/vm/accel.hpp"
 #include "backends/vm/vm_host_config.hpp"
 #include "util/fs.hpp"
@@ -12,15 +11,9 @@ namespace {
 
 // First line of `binary --version`, or "" when it does not run.
 std::string version_of(const std::string& binary) {
-  std::string cmd = "'" + binary + "' --version 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return "";
-  char line[256] = {};
-  if (!std::fgets(line, sizeof line, p)) line[0] = 0;
-  ::pclose(p);
-  std::string s(line);
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
+  auto out = run_tool({binary, "--version"}, binary);
+  if (!out) return "";
+  return std::string(trim(out->substr(0, out->find('\n'))));
 }
 
 std::string file_status(const std::string& path) {

@@ -16,18 +16,12 @@
 #include "backends/vm/guest_file.hpp"
 #include "backends/vm/guest_network.hpp"
 #include "linux/capabilities.hpp"
+#include "backends/monitor_io.hpp"
 #include "util/fd.hpp"
 
 namespace runz::backends::vm {
 namespace {
 
-// Signals that mean "stop" to a container: the guest is asked to power off.
-constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPWR};
-
-void say(const std::string& text) {
-  std::string line = "runz: " + text + "\n";
-  [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
-}
 
 sigset_t monitored_signals() {
   sigset_t set;
@@ -50,7 +44,7 @@ sigset_t monitored_signals() {
   for (size_t i = 0; i < high.size(); ++i)
     if (high[i] < 0 || ::dup2(high[i], kQmpFd + static_cast<int>(i)) < 0) ::_exit(127);
   if (auto dropped = linux::drop_capabilities(plan.monitor_only_capabilities); !dropped) {
-    say("VMM: " + dropped.error().message);
+    monitor_say("VMM: " + dropped.error().message);
     ::_exit(127);
   }
   ::signal(SIGPIPE, SIG_DFL);
@@ -61,7 +55,7 @@ sigset_t monitored_signals() {
   for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   ::execv(argv[0], argv.data());
-  say("exec " + args[0] + ": " + std::strerror(errno));
+  monitor_say("exec " + args[0] + ": " + std::strerror(errno));
   ::_exit(127);
 }
 
@@ -76,7 +70,7 @@ class Monitor {
     timer_ = Fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
     int pair[2];
     if (!signals_ || !timer_ || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-      say(std::string("vm monitor: ") + std::strerror(errno));
+      monitor_say(std::string("vm monitor: ") + std::strerror(errno));
       return 125;
     }
     qmp_ = Fd(pair[0]);
@@ -85,7 +79,7 @@ class Monitor {
     for (auto& path : plan_.rootfs_files) {
       auto fd = open_in_rootfs(plan_.rootfs, path);
       if (!fd) {
-        say("guest image " + path + ": " + fd.error().message);
+        monitor_say("guest image " + path + ": " + fd.error().message);
         return 125;
       }
       files.push_back(std::move(*fd));
@@ -94,7 +88,7 @@ class Monitor {
     if (plan_.network) {
       auto with_nic = attach_network(kFirstFileFd + static_cast<int>(files.size()));
       if (!with_nic) {
-        say("vm network: " + with_nic.error().message);
+        monitor_say("vm network: " + with_nic.error().message);
         return 125;
       }
       if (with_nic->first) {
@@ -135,7 +129,7 @@ class Monitor {
       if (fds[1].revents & POLLIN) {
         uint64_t ticks;
         [[maybe_unused]] auto r = ::read(timer_.get(), &ticks, sizeof ticks);
-        say("the guest did not power off within " + std::to_string(plan_.shutdown_timeout.count()) +
+        monitor_say("the guest did not power off within " + std::to_string(plan_.shutdown_timeout.count()) +
             " ms: stopping the VM");
         forced_ = true;
         ::kill(vmm_, SIGKILL);
@@ -161,7 +155,7 @@ class Monitor {
       drain_qmp();
       if (forced_) return 128 + stop_signal_;
       GuestEnd end = plan_.decode(status, seen_);
-      if (!end.message.empty()) say(end.message);
+      if (!end.message.empty()) monitor_say(end.message);
       return end.code;
     }
     return -1;

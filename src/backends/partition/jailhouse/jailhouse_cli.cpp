@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "backends/partition/platform.hpp"
-#include "backends/partition/run_tool.hpp"
+#include "backends/run_tool.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 

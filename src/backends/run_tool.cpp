@@ -1,4 +1,4 @@
-#include "backends/partition/run_tool.hpp"
+#include "backends/run_tool.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
-namespace runz::backends::partition {
+namespace runz::backends {
 namespace {
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, int out) {
@@ -62,4 +62,4 @@ Result<std::string> run_tool(const std::vector<std::string>& argv, const std::st
   return fail_user(command + ": " + why);
 }
 
-}  // namespace runz::backends::partition
+}  // namespace runz::backends
